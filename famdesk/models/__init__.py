@@ -1,0 +1,37 @@
+"""famdesk's data model: SQLAlchemy 2 mapped classes, enums and value types. No Qt here."""
+
+from famdesk.models.accounts import Account, AuditEntry, account_structure
+from famdesk.models.activities import Activity, ActivityDay, TariffBracket, TimeOption
+from famdesk.models.base import Base
+from famdesk.models.families import Child, Family, QuotientFamilial, Registration
+from famdesk.models.ledger import LedgerEntry, Payment, ReceiptCounter
+from famdesk.models.outbox import OutboxMessage
+from famdesk.models.reservations import AnnualEnrollment, IdempotencyKey, Movement, Reservation
+from famdesk.models.structures import AppMeta, News, Structure, Wallet
+
+__all__ = [
+    "Account",
+    "Activity",
+    "ActivityDay",
+    "AnnualEnrollment",
+    "AppMeta",
+    "AuditEntry",
+    "Base",
+    "Child",
+    "Family",
+    "IdempotencyKey",
+    "LedgerEntry",
+    "Movement",
+    "News",
+    "OutboxMessage",
+    "Payment",
+    "QuotientFamilial",
+    "ReceiptCounter",
+    "Registration",
+    "Reservation",
+    "Structure",
+    "TariffBracket",
+    "TimeOption",
+    "Wallet",
+    "account_structure",
+]
