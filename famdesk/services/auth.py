@@ -1,0 +1,141 @@
+"""Logging in: argon2 against the database, with a lock after repeated failures."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from babel.dates import format_time
+from sqlalchemy import select
+
+from famdesk.clock import Clock
+from famdesk.errors import AccountLockedError, AuthenticationError, NotAuthorizedError
+from famdesk.i18n import _
+from famdesk.models import Account, Family
+from famdesk.models.enums import Role
+from famdesk.services.passwords import hash_secret, needs_rehash, normalize_login, verify_secret
+from famdesk.services.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+MAX_FAILURES = 5
+LOCK_DURATION = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class StructureChoice:
+    id: int
+    name: str
+    timezone: str
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    """Who is logged in. Held by the UI's gateway; carries no secret."""
+
+    account_id: int
+    login: str
+    display_name: str
+    role: Role
+    structures: tuple[StructureChoice, ...]
+    must_change_password: bool = False
+    is_system: bool = False
+    """famdesk itself (command line, demo, transmission): allowed everything."""
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in (Role.STAFF, Role.ADMIN)
+
+    def require_staff(self) -> None:
+        if not (self.is_system or self.is_staff):
+            raise NotAuthorizedError(_("Only the front-desk staff may do this."))
+
+    def require_admin(self) -> None:
+        if not (self.is_system or self.role is Role.ADMIN):
+            raise NotAuthorizedError(_("Only a manager may do this."))
+
+    def require_structure(self, structure_id: int) -> None:
+        if not self.is_system:
+            self.structure(structure_id)
+
+    def structure(self, structure_id: int) -> StructureChoice:
+        """The structure `structure_id` if this account may see it."""
+        for choice in self.structures:
+            if choice.id == structure_id:
+                return choice
+        raise NotAuthorizedError(_("You do not have access to this structure."))
+
+
+SYSTEM = SessionInfo(
+    account_id=0, login="famdesk", display_name="famdesk", role=Role.ADMIN, structures=(), is_system=True
+)
+
+
+def wrong_credentials() -> AuthenticationError:
+    return AuthenticationError(_("Incorrect login or password."))
+
+
+def authenticate(uow: UnitOfWork, clock: Clock, login: str, password: str) -> SessionInfo:
+    """Check `login` and `password`; the caller commits (counters change either way)."""
+    now = clock.now()
+    account = uow.session.scalar(select(Account).where(Account.login == normalize_login(login)))
+    if account is None:
+        verify_secret(None, password)
+        log.info("login refused")
+        raise wrong_credentials()
+    if account.locked_until is not None and account.locked_until > now:
+        raise locked_error(account, clock)
+    if not verify_secret(account.password_hash, password):
+        account.failed_logins += 1
+        if account.failed_logins >= MAX_FAILURES:
+            account.locked_until = now + LOCK_DURATION
+            account.failed_logins = 0
+            log.warning("account %s locked after %d failures", account.id, MAX_FAILURES)
+            uow.commit()
+            raise locked_error(account, clock)
+        uow.commit()
+        log.info("login refused")
+        raise wrong_credentials()
+    account.failed_logins = 0
+    account.locked_until = None
+    account.last_login_at = now
+    if needs_rehash(account.password_hash):
+        account.password_hash = hash_secret(password)
+    uow.commit()
+    log.info("account %s logged in", account.id)
+    return session_info(account)
+
+
+def locked_error(account: Account, clock: Clock) -> AccountLockedError:
+    from zoneinfo import ZoneInfo
+
+    assert account.locked_until is not None
+    tz = ZoneInfo(account.structures[0].timezone if account.structures else "Europe/Paris")
+    until = format_time(account.locked_until.astimezone(tz), "HH:mm", locale="fr_FR")
+    return AccountLockedError(
+        _("Too many failed attempts: this login is locked until {time}.").format(time=until)
+    )
+
+
+def session_info(account: Account) -> SessionInfo:
+    return SessionInfo(
+        account_id=account.id,
+        login=account.login,
+        display_name=account.display_name,
+        role=account.role,
+        structures=tuple(StructureChoice(s.id, s.name, s.timezone) for s in account.structures),
+        must_change_password=account.must_change_password,
+    )
+
+
+def family_of(uow: UnitOfWork, session: SessionInfo, structure_id: int) -> Family | None:
+    """The family a family account holds in `structure_id` (None for staff)."""
+    session.structure(structure_id)
+    if session.is_staff:
+        return None
+    return uow.session.scalar(
+        select(Family).where(
+            Family.account_id == session.account_id, Family.structure_id == structure_id
+        )
+    )
