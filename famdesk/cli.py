@@ -1,0 +1,172 @@
+"""famdesk's command line: open the app, or run one of the subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from famdesk import __version__
+from famdesk.errors import FamdeskError
+from famdesk.i18n import _, ngettext
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            _("“{text}” is not a date (expected YYYY-MM-DD).").format(text=text)
+        ) from exc
+
+
+def _database_option(default: object) -> argparse.ArgumentParser:
+    """`--database`, accepted before or after the subcommand."""
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument(
+        "--database",
+        metavar="URL",
+        default=default,
+        help=_("database address: sqlite:///FILE or postgresql+psycopg://USER@HOST/NAME "
+               "(default: FAMDESK_DATABASE_URL, else famdesk.db in the user data folder)"),
+    )
+    return parent
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # after the subcommand, an absent option must not hide one given before it
+    database = _database_option(argparse.SUPPRESS)
+    parser = argparse.ArgumentParser(
+        prog="famdesk",
+        parents=[_database_option(None)],
+        description=_("famdesk, the family portal of a town's periscolaire services."),
+    )
+    parser.add_argument("--version", action="version", version=f"famdesk {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = commands.add_parser(
+        "demo", parents=[database], help=_("create the demo town (Mairie de Démoville)")
+    )
+    demo.add_argument("--reset", action="store_true", help=_("wipe the database's data first"))
+    demo.add_argument(
+        "--today", type=_date, metavar="YYYY-MM-DD",
+        help=_("build the school year around this day (default: today)"),
+    )
+
+    db = commands.add_parser("db", parents=[database], help=_("database maintenance"))
+    db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_commands.add_parser("upgrade", parents=[database], help=_("migrate the schema to this version"))
+    db_commands.add_parser("check", parents=[database], help=_("verify the database's invariants"))
+
+    commands.add_parser(
+        "self-check", help=_("check this installation: migrations, PDF fonts, catalog, keyring")
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "demo":
+            return cmd_demo(args)
+        if args.command == "db":
+            return cmd_db(args)
+        if args.command == "self-check":
+            return cmd_self_check()
+        return cmd_open(args)
+    except FamdeskError as exc:
+        print(f"famdesk : {exc.message}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return EXIT_FAILED
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    from famdesk.bootstrap import open_context
+    from famdesk.logsetup import configure_logging
+
+    configure_logging()
+    ctx = open_context(args.database)
+    try:
+        from famdesk.ui.app import run_app
+
+        return run_app(ctx, argv=sys.argv[:1])
+    finally:
+        ctx.close()
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from famdesk.bootstrap import open_context
+    from famdesk.clock import OffsetClock, SystemClock
+    from famdesk.services.demo import DEMO_PASSWORD, build_demo
+
+    if args.today is not None:
+        paris = ZoneInfo("Europe/Paris")
+        start = datetime.combine(args.today, time(8, 0), tzinfo=paris).astimezone(UTC)
+        clock = OffsetClock.starting_at(start)
+    else:
+        clock = SystemClock()
+    ctx = open_context(args.database, clock=clock)
+    try:
+        today = args.today or clock.now().astimezone(ZoneInfo("Europe/Paris")).date()
+        summary = build_demo(ctx, today=today, reset=args.reset)
+    finally:
+        ctx.close()
+    print(_("Demo town created in {url}.").format(url=ctx.db.target.display()))
+    print(_("Accounts (password for all: {password}):").format(password=DEMO_PASSWORD))
+    for account in summary.accounts:
+        print(f"  {account.login:<12} {account.role_label:<14} {account.name}")
+    return EXIT_OK
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    from famdesk.bootstrap import open_context
+    from famdesk.services.dbcheck import check_database
+    from famdesk.services.uow import UnitOfWork
+
+    if args.db_command == "upgrade":
+        ctx = open_context(args.database, upgrade=True)
+        ctx.close()
+        print(_("The database {url} is up to date.").format(url=ctx.db.target.display()))
+        return EXIT_OK
+    ctx = open_context(args.database, upgrade=False)
+    try:
+        if ctx.db.needs_upgrade():
+            print(_("The database must be migrated first: famdesk db upgrade."), file=sys.stderr)
+            return EXIT_FAILED
+        with UnitOfWork(ctx.db) as uow:
+            problems = check_database(uow)
+    finally:
+        ctx.close()
+    for problem in problems:
+        print(problem)
+    if problems:
+        count = len(problems)
+        print(
+            ngettext("{count} problem found.", "{count} problems found.", count).format(count=count),
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    print(_("The database is consistent."))
+    return EXIT_OK
+
+
+def cmd_self_check() -> int:
+    from famdesk.secrets import KeyringSecretStore
+    from famdesk.services.selfcheck import run_self_check
+
+    results = run_self_check(KeyringSecretStore())
+    for result in results:
+        mark = "OK  " if result.ok else "FAIL"
+        print(f"{mark} {result.name}: {result.detail}")
+    return EXIT_OK if all(r.ok for r in results) else EXIT_FAILED

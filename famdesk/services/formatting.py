@@ -1,0 +1,35 @@
+"""Dates and money shown the French way ("1 234,50 €", "lun. 05/10", "27/11/2026 à 06:00")."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_currency
+
+LOCALE = "fr_FR"
+
+
+def money(amount: Decimal) -> str:
+    """'1 234,50 €' (Babel puts a narrow no-break space between the thousands)."""
+    return format_currency(amount, "EUR", locale=LOCALE)
+
+
+def short_day(day: date) -> str:
+    """'lun. 05/10', as in the e-mail report."""
+    return format_date(day, "EEE dd/MM", locale=LOCALE)
+
+
+def long_day(day: date) -> str:
+    """'mardi 16 mai 2026'."""
+    return format_date(day, "EEEE d MMMM y", locale=LOCALE)
+
+
+def numeric_date(day: date) -> str:
+    return format_date(day, "dd/MM/y", locale=LOCALE)
+
+
+def date_time(instant: datetime) -> str:
+    """'27/11/2026 06:00' in the instant's own time zone."""
+    return format_datetime(instant, "dd/MM/y HH:mm", tzinfo=instant.tzinfo, locale=LOCALE)

@@ -1,0 +1,1 @@
+"""Documents: reportlab PDFs on the shared page template, and the e-mail report text."""
