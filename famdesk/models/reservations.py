@@ -109,6 +109,8 @@ class Movement(Base):
     transmitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
+    reservation: Mapped[Reservation | None] = relationship()
+
     __table_args__ = (
         Index(None, "family_id", "created_at"),
         # the transmission's pending work

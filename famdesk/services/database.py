@@ -98,12 +98,15 @@ class Database:
     """The database famdesk works on: its target and its read and write engines."""
 
     target: DatabaseTarget
+    write_lock: bool = True
+    """Take the write lock in confirms (switched off only by a test that proves it matters)."""
+    pooled: bool = True
     engine: Engine = field(init=False)
     write_engine: Engine = field(init=False)
 
     def __post_init__(self) -> None:
-        self.engine = make_engine(self.target)
-        self.write_engine = make_engine(self.target, write=True)
+        self.engine = make_engine(self.target, pooled=self.pooled)
+        self.write_engine = make_engine(self.target, write=self.write_lock, pooled=self.pooled)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -36,10 +36,9 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        try:
-            self.session.rollback()
-        finally:
-            self.session.close()
+        # close() ends any open transaction without committing it, and leaves what was read
+        # readable (detached, not expired)
+        self.session.close()
         if isinstance(exc, OperationalError | DBAPIError) and not _is_integrity(exc):
             raise unavailable(self.db.target, exc) from exc
 

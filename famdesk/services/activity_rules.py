@@ -1,0 +1,224 @@
+"""An activity's rules as plain values, and the facts that decide one cell's state.
+
+Built once per request from a fixed number of queries; the month view, the recap and the
+confirm all judge a (child, activity, day) through `judge()`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from famdesk.i18n import _
+from famdesk.models import Activity, QuotientFamilial, Registration
+from famdesk.models.enums import ReservationStatus, TimeKind
+from famdesk.models.values import DeadlineRule
+from famdesk.services.calendars import is_public_holiday
+from famdesk.services.deadlines import BookingWindow, deadline_for
+from famdesk.services.draft import AllowedTimes
+from famdesk.services.pricing import Bracket, QuotientPeriod, Tariff, quotient_on
+from famdesk.services.states import Capacity, CellState, ClosedReason, cell_state
+from famdesk.services.uow import UnitOfWork
+
+
+def closed_reason_text(reason: ClosedReason) -> str:
+    texts = {
+        ClosedReason.NOT_OPEN: _("closed that day"),
+        ClosedReason.NOT_REGISTERED: _("child not registered to this activity"),
+        ClosedReason.PAST: _("day past"),
+        ClosedReason.NOT_OPEN_YET: _("bookings not open yet"),
+        ClosedReason.BEYOND_HORIZON: _("too far ahead to book"),
+        ClosedReason.DEADLINE_PASSED: _("booking deadline passed"),
+    }
+    return texts[reason]
+
+
+@dataclass(frozen=True)
+class ActivityRules:
+    id: int
+    structure_id: int
+    wallet_id: int
+    label: str
+    colour: str
+    display_order: int
+    tz: ZoneInfo
+    period_start: date
+    period_end: date
+    booking_rule: DeadlineRule
+    cancellation_rule: DeadlineRule
+    window: BookingWindow
+    tariff: Tariff
+    time_entry: bool
+    allowed: dict[int, AllowedTimes] = field(hash=False, compare=False)
+
+    @classmethod
+    def of(cls, activity: Activity) -> ActivityRules:
+        allowed: dict[int, tuple[list[time], list[time]]] = {}
+        for option in activity.time_options:
+            arrivals, departures = allowed.setdefault(option.weekday, ([], []))
+            (arrivals if option.kind is TimeKind.ARRIVAL else departures).append(option.at)
+        return cls(
+            id=activity.id,
+            structure_id=activity.structure_id,
+            wallet_id=activity.wallet_id,
+            label=activity.label,
+            colour=activity.colour,
+            display_order=activity.display_order,
+            tz=ZoneInfo(activity.structure.timezone),
+            period_start=activity.period_start,
+            period_end=activity.period_end,
+            booking_rule=activity.booking_rule,
+            cancellation_rule=activity.cancellation_rule,
+            window=BookingWindow(activity.booking_opens_at, activity.booking_horizon_days),
+            tariff=Tariff(
+                activity.tariff_mode,
+                tuple(Bracket(b.qf_min, b.qf_max, b.amount_cents) for b in activity.brackets),
+                activity.slot_minutes,
+            ),
+            time_entry=activity.time_entry,
+            allowed={
+                weekday: AllowedTimes(tuple(sorted(a)), tuple(sorted(d)))
+                for weekday, (a, d) in allowed.items()
+            },
+        )
+
+    def booking_deadline(self, day: date) -> datetime:
+        return deadline_for(day, self.booking_rule, self.tz, is_public_holiday)
+
+    def cancellation_deadline(self, day: date) -> datetime:
+        return deadline_for(day, self.cancellation_rule, self.tz, is_public_holiday)
+
+    def allowed_on(self, day: date) -> AllowedTimes | None:
+        if not self.time_entry:
+            return None
+        return self.allowed.get(day.weekday(), AllowedTimes((), ()))
+
+    def times_problem(self, day: date, arrival: time | None, departure: time | None) -> str | None:
+        """Why these times are not allowed that day (None when they are)."""
+        if not self.time_entry:
+            if arrival is not None or departure is not None:
+                return _("this activity takes no times")
+            return None
+        allowed = self.allowed_on(day)
+        assert allowed is not None
+        if arrival is None or departure is None:
+            return _("arrival and departure times are required")
+        if not allowed.allows(arrival, departure):
+            return _("times not allowed that day")
+        return None
+
+    def price_cents(self, qf: int | None, arrival: time | None, departure: time | None) -> int:
+        return self.tariff.price_cents(qf, arrival, departure)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What one (child, activity, day) is at an instant, before any draft."""
+
+    state: CellState
+    closed_reason: ClosedReason | None
+    booking_deadline: datetime
+    cancellation_deadline: datetime
+    capacity: Capacity | None
+
+    @property
+    def cancellable(self) -> bool:
+        return self.state in (CellState.BOOKED, CellState.WAITLISTED)
+
+
+def judge(
+    rules: ActivityRules,
+    day: date,
+    now: datetime,
+    *,
+    registered: bool,
+    capacity: Capacity | None,
+    held: ReservationStatus | None,
+    pass_deadlines: bool = False,
+) -> Verdict:
+    """The state of one cell at `now` (`pass_deadlines`: staff acting with a reason)."""
+    booking_deadline = rules.booking_deadline(day)
+    cancellation_deadline = rules.cancellation_deadline(day)
+    today = now.astimezone(rules.tz).date()
+    reason: ClosedReason | None = None
+    if capacity is None or not rules.period_start <= day <= rules.period_end:
+        reason = ClosedReason.NOT_OPEN
+    elif not registered:
+        reason = ClosedReason.NOT_REGISTERED
+    elif not pass_deadlines:
+        if day < today:
+            reason = ClosedReason.PAST
+        else:
+            window = rules.window.closed_reason(day, now, rules.tz)
+            if window is not None:
+                reason = ClosedReason(window)
+            elif now >= booking_deadline:
+                reason = ClosedReason.DEADLINE_PASSED
+    late_to_cancel = not pass_deadlines and now >= cancellation_deadline
+    state = cell_state(held, late_to_cancel, reason, capacity)
+    return Verdict(state, reason if state is CellState.CLOSED else None, booking_deadline,
+                   cancellation_deadline, capacity)
+
+
+def load_rules(uow: UnitOfWork, activity_ids: Iterable[int]) -> dict[int, ActivityRules]:
+    ids = sorted(set(activity_ids))
+    if not ids:
+        return {}
+    activities = uow.session.scalars(
+        select(Activity)
+        .where(Activity.id.in_(ids))
+        .options(
+            selectinload(Activity.brackets),
+            selectinload(Activity.time_options),
+            selectinload(Activity.structure),
+        )
+    )
+    return {a.id: ActivityRules.of(a) for a in activities}
+
+
+def structure_rules(uow: UnitOfWork, structure_id: int) -> dict[int, ActivityRules]:
+    ids = uow.session.scalars(select(Activity.id).where(Activity.structure_id == structure_id))
+    return load_rules(uow, ids)
+
+
+@dataclass(frozen=True)
+class Registrations:
+    periods: dict[tuple[int, int], list[tuple[date, date]]]
+
+    def covers(self, child_id: int, activity_id: int, day: date) -> bool:
+        return any(a <= day <= b for a, b in self.periods.get((child_id, activity_id), ()))
+
+    def activities_of(self, child_id: int) -> set[int]:
+        return {a for (c, a) in self.periods if c == child_id}
+
+
+def load_registrations(uow: UnitOfWork, child_ids: Sequence[int]) -> Registrations:
+    periods: dict[tuple[int, int], list[tuple[date, date]]] = {}
+    rows = uow.session.execute(
+        select(Registration.child_id, Registration.activity_id, Registration.starts_on, Registration.ends_on)
+        .where(Registration.child_id.in_(sorted(set(child_ids))))
+    )
+    for child_id, activity_id, starts_on, ends_on in rows:
+        periods.setdefault((child_id, activity_id), []).append((starts_on, ends_on))
+    return Registrations(periods)
+
+
+def load_quotients(uow: UnitOfWork, family_ids: Iterable[int]) -> dict[int, list[QuotientPeriod]]:
+    history: dict[int, list[QuotientPeriod]] = {}
+    rows = uow.session.execute(
+        select(QuotientFamilial.family_id, QuotientFamilial.value, QuotientFamilial.valid_from,
+               QuotientFamilial.valid_until)
+        .where(QuotientFamilial.family_id.in_(sorted(set(family_ids))))
+    )
+    for family_id, value, valid_from, valid_until in rows:
+        history.setdefault(family_id, []).append(QuotientPeriod(value, valid_from, valid_until))
+    return history
+
+
+def qf_on(history: dict[int, list[QuotientPeriod]], family_id: int, day: date) -> int | None:
+    return quotient_on(history.get(family_id, ()), day)

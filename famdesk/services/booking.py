@@ -1,0 +1,349 @@
+"""Recap and confirm of a draft.
+
+`preview()` reads and simulates; `confirm()` takes the write lock (``BEGIN IMMEDIATE`` on
+SQLite, ``SELECT ... FOR UPDATE`` of the open days in id order on PostgreSQL), re-checks every
+rule on what it holds, writes one Movement per line and stores the answer under the draft's
+idempotency key: a second confirm with that key, even after a restart, returns the first
+answer and changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, time
+from decimal import Decimal
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.exc import IntegrityError
+
+from famdesk.clock import Clock
+from famdesk.errors import FamdeskError, NotAuthorizedError, ValidationError
+from famdesk.i18n import _
+from famdesk.models import ActivityDay, Child, Family, IdempotencyKey, Movement, Reservation
+from famdesk.models.enums import (
+    ACTIVE_STATUSES,
+    MovementKind,
+    MovementOutcome,
+    ReservationSource,
+    ReservationStatus,
+)
+from famdesk.models.values import from_cents
+from famdesk.services.access import check_family
+from famdesk.services.activity_rules import load_quotients, load_registrations, load_rules
+from famdesk.services.auth import SessionInfo
+from famdesk.services.draft import Draft, LineKind
+from famdesk.services.planning import ChildFacts, DayBook, Decision, Held, Outcome, World, plan
+from famdesk.services.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+MAX_DRAFT_LINES = 500
+MOVEMENT_KIND = {
+    LineKind.BOOK: MovementKind.BOOK,
+    LineKind.CANCEL: MovementKind.CANCEL,
+    LineKind.CHANGE_TIMES: MovementKind.CHANGE_TIMES,
+}
+MOVEMENT_OUTCOME = {
+    Outcome.BOOKED: MovementOutcome.ACCEPTED,
+    Outcome.WAITLISTED: MovementOutcome.WAITLISTED,
+    Outcome.REFUSED: MovementOutcome.REFUSED,
+    Outcome.CANCELLED: MovementOutcome.CANCELLED,
+    Outcome.TIMES_CHANGED: MovementOutcome.ACCEPTED,
+}
+
+
+@dataclass(frozen=True)
+class RecapLine:
+    index: int
+    kind: LineKind
+    child_id: int
+    child_name: str
+    activity_id: int
+    activity_label: str
+    day: date
+    arrival: time | None
+    departure: time | None
+    outcome: Outcome
+    reason: str | None
+    price: Decimal
+
+    def to_json(self) -> dict:
+        return {
+            "index": self.index, "kind": self.kind.value, "child_id": self.child_id,
+            "child_name": self.child_name, "activity_id": self.activity_id,
+            "activity_label": self.activity_label, "day": self.day.isoformat(),
+            "arrival": self.arrival.isoformat() if self.arrival else None,
+            "departure": self.departure.isoformat() if self.departure else None,
+            "outcome": self.outcome.value, "reason": self.reason, "price": str(self.price),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> RecapLine:
+        return cls(
+            index=data["index"], kind=LineKind(data["kind"]), child_id=data["child_id"],
+            child_name=data["child_name"], activity_id=data["activity_id"],
+            activity_label=data["activity_label"], day=date.fromisoformat(data["day"]),
+            arrival=time.fromisoformat(data["arrival"]) if data["arrival"] else None,
+            departure=time.fromisoformat(data["departure"]) if data["departure"] else None,
+            outcome=Outcome(data["outcome"]), reason=data["reason"], price=Decimal(data["price"]),
+        )
+
+
+@dataclass(frozen=True)
+class Recap:
+    """The recap's two tables (reservations, with changes of times; cancellations)."""
+
+    bookings: tuple[RecapLine, ...]
+    cancellations: tuple[RecapLine, ...]
+    total: Decimal
+    """What the draft changes in what the family pays (waiting lists cost nothing)."""
+
+    @property
+    def lines(self) -> tuple[RecapLine, ...]:
+        return tuple(sorted(self.bookings + self.cancellations, key=lambda line: line.index))
+
+
+@dataclass(frozen=True)
+class ConfirmResult:
+    key: str
+    recap: Recap
+    replayed: bool = False
+
+
+# -- loading the facts ---------------------------------------------------------------
+
+
+def _check_draft(draft: Draft) -> None:
+    if not draft.lines:
+        raise ValidationError(_("The draft is empty: choose days on the calendar first."))
+    if len(draft.lines) > MAX_DRAFT_LINES:
+        raise ValidationError(_("Too many days in one request: confirm them in several times."))
+
+
+def _load_world(uow: UnitOfWork, clock: Clock, session: SessionInfo, draft: Draft, *,
+                lock: bool, pass_deadlines: bool) -> World:
+    s = uow.session
+    child_ids = sorted({line.child_id for line in draft})
+    children: dict[int, ChildFacts] = {}
+    for child, family in s.execute(
+        select(Child, Family).join(Family, Child.family_id == Family.id).where(Child.id.in_(child_ids))
+    ):
+        check_family(session, family)
+        children[child.id] = ChildFacts(child.id, family.id, family.structure_id, child.full_name)
+    rules = load_rules(uow, {line.activity_id for line in draft})
+    pairs = sorted({(line.activity_id, line.day) for line in draft})
+    day_query = select(ActivityDay).where(tuple_(ActivityDay.activity_id, ActivityDay.day).in_(pairs))
+    if lock:
+        # lock the open days involved, always in the same order, so two confirms cannot deadlock
+        day_query = day_query.order_by(ActivityDay.id).with_for_update()
+    rows = list(s.scalars(day_query))
+    days = {
+        (row.activity_id, row.day): DayBook(row.id, row.capacity, row.waitlist_size,
+                                            row.booked_count, row.waitlisted_count)
+        for row in rows
+    }
+    by_id = {book.id: book for book in days.values()}
+    for reservation_id, day_id in s.execute(
+        select(Reservation.id, Reservation.activity_day_id)
+        .where(Reservation.activity_day_id.in_(sorted(by_id)),
+               Reservation.status == ReservationStatus.WAITLISTED)
+        .order_by(Reservation.requested_at, Reservation.id)
+    ):
+        by_id[day_id].queue.append(reservation_id)
+    keys = {line.key for line in draft}
+    held = {}
+    for r in s.scalars(
+        select(Reservation).where(
+            Reservation.child_id.in_(child_ids),
+            tuple_(Reservation.activity_id, Reservation.day).in_(pairs),
+            Reservation.status.in_(ACTIVE_STATUSES),
+        )
+    ):
+        key = (r.child_id, r.activity_id, r.day)
+        if key in keys:
+            held[key] = Held(r.id, ReservationStatus(r.status), r.arrival, r.departure, r.price_cents)
+    return World(
+        now=clock.now(),
+        children=children,
+        rules=rules,
+        registrations=load_registrations(uow, child_ids),
+        quotients=load_quotients(uow, {c.family_id for c in children.values()}),
+        days=days,
+        held=held,
+        pass_deadlines=pass_deadlines,
+    )
+
+
+def _deadline_pass(session: SessionInfo, reason: str | None) -> bool:
+    if reason is None:
+        return False
+    if not (session.is_staff or session.is_system):
+        raise NotAuthorizedError(_("Only the front-desk staff may pass a deadline."))
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for passing the deadline."), field="reason")
+    return True
+
+
+def _recap(world: World, decisions: Iterable[Decision]) -> Recap:
+    bookings, cancellations, total = [], [], 0
+    for d in decisions:
+        child = world.children.get(d.line.child_id)
+        rules = world.rules.get(d.line.activity_id)
+        line = RecapLine(
+            index=d.index, kind=d.line.kind, child_id=d.line.child_id,
+            child_name=child.name if child else "?", activity_id=d.line.activity_id,
+            activity_label=rules.label if rules else "?", day=d.line.day,
+            arrival=d.line.arrival, departure=d.line.departure, outcome=d.outcome,
+            reason=d.reason, price=from_cents(d.price_cents),
+        )
+        (cancellations if d.line.kind is LineKind.CANCEL else bookings).append(line)
+        total += d.cost_cents
+    return Recap(tuple(bookings), tuple(cancellations), from_cents(total))
+
+
+# -- recap -------------------------------------------------------------------------------
+
+
+def preview(uow: UnitOfWork, clock: Clock, session: SessionInfo, draft: Draft,
+            override_reason: str | None = None) -> Recap:
+    """What confirming `draft` now would do, line by line, in draft order. Saves nothing."""
+    _check_draft(draft)
+    world = _load_world(uow, clock, session, draft, lock=False,
+                        pass_deadlines=_deadline_pass(session, override_reason))
+    return _recap(world, plan(world, draft))
+
+
+# -- confirm -----------------------------------------------------------------------------
+
+
+def confirm(
+    uow: UnitOfWork,
+    clock: Clock,
+    session: SessionInfo,
+    draft: Draft,
+    key: str,
+    *,
+    terminal: str = "",
+    source: ReservationSource | None = None,
+    override_reason: str | None = None,
+) -> ConfirmResult:
+    """Apply `draft` in one transaction on the write connection; `uow` must be a write one."""
+    if not key or len(key) > 64:
+        raise ValidationError(_("This request has no valid key."))
+    previous = _stored_answer(uow, key)
+    if previous is not None:
+        return ConfirmResult(key, previous, replayed=True)
+    _check_draft(draft)
+    passing = _deadline_pass(session, override_reason)
+    world = _load_world(uow, clock, session, draft, lock=uow.db.write_lock, pass_deadlines=passing)
+    previous = _stored_answer(uow, key)  # a twin request may have committed while we waited
+    if previous is not None:
+        return ConfirmResult(key, previous, replayed=True)
+    decisions = plan(world, draft)
+    if source is None:
+        source = ReservationSource.DESK if session.is_staff else ReservationSource.PORTAL
+    _write(uow, world, session, decisions, source=source, terminal=terminal,
+           override_reason=override_reason if passing else None)
+    recap = _recap(world, decisions)
+    uow.session.add(IdempotencyKey(
+        key=key, account_id=session.account_id or None, created_at=world.now,
+        answer=json.dumps({"lines": [line.to_json() for line in recap.lines], "total": str(recap.total)}),
+    ))
+    try:
+        uow.commit()
+    except IntegrityError as exc:
+        uow.session.rollback()
+        replay = _stored_answer(uow, key)
+        if replay is not None:
+            return ConfirmResult(key, replay, replayed=True)
+        log.warning("confirm %s refused by a constraint: %s", key, exc.orig)
+        raise FamdeskError(_("Someone changed these days at the same time: check the calendar and try again.")) from exc
+    counts = {o: sum(1 for d in decisions if d.outcome is o) for o in Outcome}
+    log.info("confirm %s by account %s: %s", key, session.account_id,
+             ", ".join(f"{o.value}={n}" for o, n in counts.items() if n))
+    return ConfirmResult(key, recap)
+
+
+def _stored_answer(uow: UnitOfWork, key: str) -> Recap | None:
+    answer = uow.session.scalar(select(IdempotencyKey.answer).where(IdempotencyKey.key == key))
+    if answer is None:
+        return None
+    data = json.loads(answer)
+    lines = [RecapLine.from_json(item) for item in data["lines"]]
+    bookings = tuple(line for line in lines if line.kind is not LineKind.CANCEL)
+    cancellations = tuple(line for line in lines if line.kind is LineKind.CANCEL)
+    return Recap(bookings, cancellations, Decimal(data["total"]))
+
+
+def _write(uow: UnitOfWork, world: World, session: SessionInfo, decisions: list[Decision], *,
+           source: ReservationSource, terminal: str, override_reason: str | None) -> None:
+    s = uow.session
+    now = world.now
+    day_rows = {
+        row.id: row
+        for row in s.scalars(select(ActivityDay).where(ActivityDay.id.in_([b.id for b in world.days.values()])))
+    }
+    created: dict[int, Reservation] = {}
+
+    def movement(d: Decision, reservation: Reservation | None, kind: MovementKind,
+                 outcome: MovementOutcome, remark: str | None, actor: bool = True) -> Movement:
+        child = world.children[d.line.child_id]
+        return Movement(
+            reservation=reservation, family_id=child.family_id, child_id=child.id,
+            activity_id=d.line.activity_id, day=d.line.day, arrival=d.line.arrival,
+            departure=d.line.departure, kind=kind, outcome=outcome,
+            source=source if actor else (reservation.source if reservation else source),
+            remark=remark or "", deadline_override_reason=override_reason if actor else None,
+            actor_account_id=(session.account_id or None) if actor else None,
+            on_behalf_family_id=child.family_id if actor and (session.is_staff or session.is_system) else None,
+            terminal=terminal, created_at=now,
+        )
+
+    for d in decisions:
+        if not d.known:
+            continue
+        kind = MOVEMENT_KIND[d.line.kind]
+        reservation: Reservation | None = None
+        if d.outcome in (Outcome.BOOKED, Outcome.WAITLISTED):
+            book = world.days[(d.line.activity_id, d.line.day)]
+            reservation = Reservation(
+                child_id=d.line.child_id, activity_id=d.line.activity_id, activity_day_id=book.id,
+                day=d.line.day, arrival=d.line.arrival, departure=d.line.departure,
+                status=ReservationStatus.BOOKED if d.outcome is Outcome.BOOKED else ReservationStatus.WAITLISTED,
+                requested_at=now, source=source, price_cents=d.price_cents,
+            )
+            s.add(reservation)
+            assert d.reservation_id is not None
+            created[d.reservation_id] = reservation
+        elif d.reservation_id is not None and d.outcome in (Outcome.CANCELLED, Outcome.TIMES_CHANGED):
+            reservation = s.get(Reservation, d.reservation_id)
+            assert reservation is not None
+            if d.outcome is Outcome.CANCELLED:
+                reservation.status = ReservationStatus.CANCELLED
+            else:
+                reservation.arrival, reservation.departure = d.line.arrival, d.line.departure
+                reservation.price_cents = d.price_cents
+        elif d.reservation_id is not None and d.reservation_id > 0:
+            reservation = s.get(Reservation, d.reservation_id)
+        s.add(movement(d, reservation, kind, MOVEMENT_OUTCOME[d.outcome], d.reason))
+        for promoted_id in d.promoted:
+            promoted = created.get(promoted_id) or s.get(Reservation, promoted_id)
+            assert promoted is not None
+            promoted.status = ReservationStatus.BOOKED
+            s.flush()
+            child = s.get(Child, promoted.child_id)
+            assert child is not None
+            s.add(Movement(
+                reservation=promoted, family_id=child.family_id, child_id=child.id,
+                activity_id=promoted.activity_id, day=promoted.day, arrival=promoted.arrival,
+                departure=promoted.departure, kind=MovementKind.PROMOTION,
+                outcome=MovementOutcome.ACCEPTED, source=promoted.source,
+                remark=_("a place was freed"), terminal=terminal, created_at=now,
+            ))
+    for book in world.days.values():
+        row = day_rows[book.id]
+        row.booked_count, row.waitlisted_count = book.booked, book.waitlisted
+    s.flush()
