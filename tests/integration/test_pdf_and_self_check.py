@@ -17,7 +17,9 @@ def _fonts(reader: PdfReader) -> set[str]:
     for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():
             font = font.get_object()
-            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+            if "/DescendantFonts" in font:
+                font = font["/DescendantFonts"][0].get_object()
+            descriptor = font["/FontDescriptor"].get_object()
             assert "/FontFile2" in descriptor, "the font must be embedded"
             names.add(str(font["/BaseFont"]))
     return names

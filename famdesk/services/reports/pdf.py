@@ -78,6 +78,7 @@ def build_pdf(
         title=title,
         author=structure_name,
         creator="famdesk",
+        initialFontName=FONT,
     )
     frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
     printed = _("Printed on {when}").format(when=date_time(printed_at))
