@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TypeAlias
 
-from sqlalchemy import or_, select, text
+from sqlalchemy import and_, func, or_, select, text
 
 from famdesk.i18n import _
-from famdesk.models import Activity, ActivityDay, Child, Family, Registration
+from famdesk.models import Activity, ActivityDay, Child, Family, Registration, Reservation
+from famdesk.models.enums import ACTIVE_STATUSES, ReservationStatus
 from famdesk.services.formatting import numeric_date
 from famdesk.services.uow import UnitOfWork
 
@@ -75,3 +76,72 @@ def registrations_in_family_structure(uow: UnitOfWork) -> Iterable[str]:
         yield _("{child} is registered to {activity}, an activity of another structure than the family's.").format(
             child=f"{last_name.upper()} {first_name}", activity=label
         )
+
+
+def _count_of(status: ReservationStatus):  # type: ignore[no-untyped-def]
+    return (
+        select(func.count(Reservation.id))
+        .where(Reservation.activity_day_id == ActivityDay.id, Reservation.status == status)
+        .correlate(ActivityDay)
+        .scalar_subquery()
+    )
+
+
+@check
+def counters_equal_counts(uow: UnitOfWork) -> Iterable[str]:
+    """Each open day's counters equal its reservations, and stay within its capacity."""
+    booked, waitlisted = _count_of(ReservationStatus.BOOKED), _count_of(ReservationStatus.WAITLISTED)
+    rows = uow.session.execute(
+        select(Activity.label, ActivityDay.day, ActivityDay.capacity, ActivityDay.waitlist_size,
+               ActivityDay.booked_count, ActivityDay.waitlisted_count, booked, waitlisted)
+        .join(Activity, Activity.id == ActivityDay.activity_id)
+        .where(or_(
+            ActivityDay.booked_count != booked,
+            ActivityDay.waitlisted_count != waitlisted,
+            and_(ActivityDay.capacity.is_not(None), ActivityDay.booked_count > ActivityDay.capacity),
+            and_(ActivityDay.waitlist_size.is_not(None),
+                 ActivityDay.waitlisted_count > ActivityDay.waitlist_size),
+        ))
+        .order_by(Activity.label, ActivityDay.day)
+    )
+    for label, day, capacity, size, booked_count, waitlisted_count, real_booked, real_waiting in rows:
+        where = f"{label} {numeric_date(day)}"
+        if booked_count != real_booked or waitlisted_count != real_waiting:
+            yield _("{where}: counters say {booked} booked and {waiting} waiting, the reservations {real_booked} and {real_waiting}.").format(
+                where=where, booked=booked_count, waiting=waitlisted_count,
+                real_booked=real_booked, real_waiting=real_waiting)
+        if capacity is not None and booked_count > capacity:
+            yield _("{where}: {booked} booked for {capacity} places.").format(
+                where=where, booked=booked_count, capacity=capacity)
+        if size is not None and waitlisted_count > size:
+            yield _("{where}: {waiting} waiting for a list of {size}.").format(
+                where=where, waiting=waitlisted_count, size=size)
+
+
+@check
+def one_active_reservation_per_day(uow: UnitOfWork) -> Iterable[str]:
+    """No child holds two active reservations of one activity on one day."""
+    rows = uow.session.execute(
+        select(Child.last_name, Child.first_name, Activity.label, Reservation.day, func.count())
+        .select_from(Reservation)
+        .join(Child, Child.id == Reservation.child_id)
+        .join(Activity, Activity.id == Reservation.activity_id)
+        .where(Reservation.status.in_(ACTIVE_STATUSES))
+        .group_by(Child.last_name, Child.first_name, Activity.label, Reservation.day)
+        .having(func.count() > 1)
+    )
+    for last_name, first_name, label, day, count in rows:
+        yield _("{child} holds {count} reservations of {activity} on {day}.").format(
+            child=f"{last_name.upper()} {first_name}", count=count, activity=label, day=numeric_date(day))
+
+
+@check
+def reservations_match_their_day(uow: UnitOfWork) -> Iterable[str]:
+    """A reservation's activity and date are those of its open day."""
+    rows = uow.session.execute(
+        select(Reservation.id)
+        .join(ActivityDay, ActivityDay.id == Reservation.activity_day_id)
+        .where(or_(Reservation.activity_id != ActivityDay.activity_id, Reservation.day != ActivityDay.day))
+    )
+    for (reservation_id,) in rows:
+        yield _("Reservation {id} does not match its open day.").format(id=reservation_id)

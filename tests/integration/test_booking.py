@@ -200,3 +200,26 @@ def test_families_act_only_for_their_own_children(town):
 def test_an_empty_draft_is_refused(town):
     with town.uow(write=True) as uow, pytest.raises(ValidationError):
         confirm(uow, town.clock, town.martin, Draft(), "k")
+
+
+def test_db_check_sees_counters_that_drift_and_double_bookings(town):
+    from sqlalchemy import text
+
+    from famdesk.services.dbcheck import check_database
+
+    do_confirm(town, town.martin, book(town.lea, town.alsh, WED), book(town.tom, town.alsh, WED))
+    do_confirm(town, town.dubois, book(town.zoe, town.alsh, WED))
+    with town.uow() as uow:
+        assert check_database(uow) == []
+    with town.uow(write=True) as uow:
+        uow.session.execute(text("UPDATE activity_day SET booked_count = 3, waitlisted_count = 0 WHERE booked_count = 2"))
+        uow.session.execute(text("DROP INDEX uq_reservation_active"))
+        uow.session.execute(text(
+            "INSERT INTO reservation (child_id, activity_id, activity_day_id, day, status, requested_at, source, price_cents)"
+            " SELECT child_id, activity_id, activity_day_id, day, status, requested_at, source, price_cents"
+            " FROM reservation WHERE child_id = :child"), {"child": town.lea})
+        uow.commit()
+    with town.uow() as uow:
+        problems = check_database(uow)
+    assert len(problems) == 3  # counters differ, 3 booked for 2 places, Léa twice
+    assert any("MARTIN Léa" in p for p in problems)
