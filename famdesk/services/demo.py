@@ -21,6 +21,7 @@ from famdesk.i18n import _
 from famdesk.models import Account, AppMeta, Base, Structure
 from famdesk.models.enums import Role
 from famdesk.services.database import Database
+from famdesk.services.demo_bookings import book_demo
 from famdesk.services.demo_town import build_town
 from famdesk.services.uow import UnitOfWork
 
@@ -61,6 +62,7 @@ class DemoSummary:
     accounts: tuple[DemoAccountLine, ...]
     school_year: tuple[date, date]
     open_days: int
+    confirms: int = 0
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,7 @@ def build_demo(
         uow.session.merge(AppMeta(key=META_DEMO, value="1"))
         uow.session.merge(AppMeta(key=META_LOGINS, value=logins))
         uow.commit()
+    bookings = book_demo(db, clock, today)
     summary = DemoSummary(
         structures=tuple(town.structures),
         families=town.families,
@@ -111,6 +114,7 @@ def build_demo(
         accounts=tuple(DemoAccountLine(*account) for account in town.accounts),
         school_year=town.school_year,
         open_days=town.open_days,
+        confirms=bookings.confirms,
     )
     log.info(
         "demo built for %s: %d families, %d children, %d open days in %.2f s",

@@ -365,3 +365,28 @@ def test_the_demo_builds_on_postgresql(postgres_url: str) -> None:
             assert uow.session.scalar(select(Wallet).limit(1)) is not None
     finally:
         ctx.close()
+
+
+def test_the_demo_books_through_the_engine_in_every_state(demo: AppContext) -> None:
+    from sqlalchemy import func
+
+    from famdesk.models import Movement, Reservation
+    from famdesk.models.enums import MovementKind, MovementOutcome, ReservationStatus
+
+    with UnitOfWork(demo.db) as uow:
+        statuses = dict(uow.session.execute(
+            select(Reservation.status, func.count()).group_by(Reservation.status)).all())
+        outcomes = set(uow.session.execute(select(Movement.kind, Movement.outcome)).all())
+        days = uow.session.execute(
+            select(ActivityDay.day, ActivityDay.capacity, ActivityDay.booked_count,
+                   ActivityDay.waitlisted_count, ActivityDay.waitlist_size)
+            .where(ActivityDay.waitlisted_count > 0)
+        ).all()
+        past = uow.session.scalar(select(func.count()).select_from(Reservation).where(Reservation.day < date(2026, 11, 27)))
+        times = set(uow.session.scalars(select(Reservation.arrival).where(Reservation.arrival.is_not(None))))
+    assert {ReservationStatus.BOOKED, ReservationStatus.WAITLISTED, ReservationStatus.CANCELLED} <= set(statuses)
+    assert {(MovementKind.BOOK, MovementOutcome.REFUSED), (MovementKind.PROMOTION, MovementOutcome.ACCEPTED),
+            (MovementKind.CANCEL, MovementOutcome.CANCELLED)} <= outcomes
+    assert past > 100 and len(times) >= 2  # past days, and several arrival times on APS
+    assert any(booked < capacity for _d, capacity, booked, _w, _s in days)  # a place freed too late
+    assert any(waiting == size for _d, _c, _b, waiting, size in days)  # full, list included
