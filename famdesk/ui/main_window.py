@@ -1,0 +1,208 @@
+"""The logged-in window: the header families know, then one tab per part of the portal."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from famdesk.i18n import _
+from famdesk.services.auth import SessionInfo
+from famdesk.services.home import HomePage
+from famdesk.ui.errors import clear_retry_notice, present_error
+from famdesk.ui.formats import last_update_text
+from famdesk.ui.gateway import Gateway
+from famdesk.ui.home_panel import HomePanel
+from famdesk.ui.runner import Job, Runner
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    """Shows `session`'s portal; emits `logged_out()` once the gateway forgot the session."""
+
+    logged_out = Signal()
+    structure_changed = Signal(int)
+
+    def __init__(
+        self,
+        gateway: Gateway,
+        runner: Runner,
+        session: SessionInfo,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._gateway = gateway
+        self._runner = runner
+        self._session: SessionInfo | None = session
+        self._structure_id: int | None = None
+        self._request = 0
+        self._jobs: list[Job] = []
+        self.setWindowTitle(_("Family portal"))
+        self.setMinimumSize(720, 480)
+
+        self.user_label = QLabel()
+        self.user_label.setObjectName("userName")
+        self.logout_button = QPushButton(_("Log out"))
+        self.logout_button.setObjectName("logoutButton")
+        self.logout_button.clicked.connect(self._on_logout_button_clicked)
+        self.structure_combo = QComboBox()
+        self.structure_combo.setObjectName("structureCombo")
+        self.structure_combo.setAccessibleName(_("Structure"))
+        self.structure_label = QLabel()
+        self.structure_label.setObjectName("structureName")
+        self.last_update_label = QLabel()
+        self.last_update_label.setObjectName("lastUpdate")
+
+        header = QFrame()
+        header.setObjectName("headerBand")
+        grid = QGridLayout(header)
+        grid.setContentsMargins(20, 10, 20, 10)
+        grid.setHorizontalSpacing(12)
+        title = QLabel(_("Family portal"))
+        title.setObjectName("appTitle")
+        grid.addWidget(title, 0, 0, 1, 3)
+        grid.addWidget(self.user_label, 0, 4)
+        grid.addWidget(self.logout_button, 0, 5)
+        structure_row = QHBoxLayout()
+        structure_row.setSpacing(8)
+        structure_caption = QLabel(_("Structure:"))
+        structure_caption.setBuddy(self.structure_combo)
+        structure_row.addWidget(structure_caption)
+        structure_row.addWidget(self.structure_combo)
+        structure_row.addWidget(self.structure_label)
+        grid.addLayout(structure_row, 1, 0, 1, 3)
+        grid.addWidget(self.last_update_label, 1, 4, 1, 2)
+        grid.setColumnStretch(3, 1)
+
+        self.home_panel = HomePanel()
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("mainTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.home_panel, _("Home"))
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(header)
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+        self.statusBar()
+
+        self._fill_structures(session)
+        self.structure_combo.currentIndexChanged.connect(
+            self._on_structure_combo_current_index_changed
+        )
+        if session.structures:
+            self._select_structure(session.structures[0].id)
+        else:
+            self.user_label.setText(session.display_name)
+            self.last_update_label.clear()
+            self.statusBar().showMessage(_("This account is not linked to any structure."))
+
+    # -- header -----------------------------------------------------------------
+
+    def _fill_structures(self, session: SessionInfo) -> None:
+        # the name shown comes with the home page (a family: its holder, "M. MARTIN Hugo")
+        self.structure_combo.clear()
+        for choice in session.structures:
+            self.structure_combo.addItem(choice.name, choice.id)
+        several = len(session.structures) > 1
+        self.structure_combo.setVisible(several)
+        self.structure_label.setVisible(not several)
+        self.structure_label.setText(
+            session.structures[0].name if len(session.structures) == 1 else ""
+        )
+
+    def current_structure_id(self) -> int | None:
+        return self._structure_id
+
+    def _select_structure(self, structure_id: int) -> None:
+        self._structure_id = structure_id
+        self.reload()
+
+    def reload(self) -> None:
+        """Ask the gateway for every view of the current structure again."""
+        if self._structure_id is None or self._session is None:
+            return
+        self._request += 1
+        request = self._request
+        self.statusBar().showMessage(_("Loading…"))
+        job = self._runner.submit(
+            self._gateway.home(self._structure_id),
+            lambda page: self._on_home_loaded(request, page),
+            lambda exc: self._on_home_failed(request, exc),
+        )
+        self._jobs = [j for j in self._jobs if not j.done()]
+        self._jobs.append(job)
+
+    def _on_home_loaded(self, request: int, page: HomePage) -> None:
+        if request != self._request:
+            return  # an older answer, or the window was cleared meanwhile
+        self.statusBar().clearMessage()
+        clear_retry_notice(self)
+        self.user_label.setText(page.greeting_name)
+        self.last_update_label.setText(
+            _("Site updated: {when}").format(when=last_update_text(page.last_update))
+        )
+        self.home_panel.show_page(page)
+
+    def _on_home_failed(self, request: int, exc: BaseException) -> None:
+        if request != self._request:
+            return
+        self.statusBar().clearMessage()
+        present_error(self, exc, retry=self.reload)
+
+    # -- slots ------------------------------------------------------------------
+
+    def _on_structure_combo_current_index_changed(self, index: int) -> None:
+        structure_id = self.structure_combo.itemData(index)
+        if structure_id is None or structure_id == self._structure_id:
+            return
+        log.info("structure %s selected", structure_id)
+        self._select_structure(int(structure_id))
+        self.structure_changed.emit(int(structure_id))
+
+    def _on_logout_button_clicked(self) -> None:
+        self.logout_button.setEnabled(False)
+        self._runner.submit(self._gateway.logout(), self._on_logout_done, self._on_logout_failed)
+
+    def _on_logout_done(self, _result: object = None) -> None:
+        self.clear()
+        self.logged_out.emit()
+
+    def _on_logout_failed(self, exc: BaseException) -> None:
+        self.logout_button.setEnabled(True)
+        present_error(self, exc)
+
+    # -- forgetting -------------------------------------------------------------
+
+    def clear(self) -> None:
+        """Drop every trace of the session from the widgets; late answers are ignored."""
+        self._request += 1
+        for job in self._jobs:
+            job.cancel()
+        self._jobs.clear()
+        self._session = None
+        self._structure_id = None
+        self.structure_combo.blockSignals(True)
+        self.structure_combo.clear()
+        self.structure_combo.blockSignals(False)
+        for label in (self.user_label, self.structure_label, self.last_update_label):
+            label.clear()
+        self.home_panel.clear()
+        self.statusBar().clearMessage()
+        clear_retry_notice(self)

@@ -1,0 +1,178 @@
+"""Login, the main window's header and news, switching structure, logout: a real SQLite file."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from famdesk.i18n import _
+from famdesk.ui.formats import last_update_text
+from famdesk.ui.shell import AppShell
+from tests.ui.factories import (
+    CENTRE,
+    CENTRE_NEWS,
+    FAMILY_LOGIN,
+    FAMILY_NAME,
+    FAMILY_PASSWORD,
+    LAST_TRANSMISSION,
+    TOWN,
+    TOWN_NEWS,
+)
+from tests.ui.helpers import ManualRunner, visible_texts
+
+
+@pytest.fixture
+def shell(qtbot, gateway, sync_runner):
+    shell = AppShell(gateway, sync_runner)
+    qtbot.addWidget(shell.login_window)
+    shell.start()
+    yield shell
+    if shell.main_window is not None:
+        shell.main_window.close()
+        shell.main_window.deleteLater()
+
+
+def type_credentials(qtbot, shell, login, password):
+    window = shell.login_window
+    window.login_edit.clear()
+    qtbot.keyClicks(window.login_edit, login)
+    qtbot.keyClicks(window.password_edit, password)
+
+
+def news_titles(main_window) -> list[str]:
+    model = main_window.home_panel.news_model
+    return [model.index(row, 0).data() for row in range(model.rowCount())]
+
+
+def test_wrong_password_shows_the_message_and_stays(qtbot, shell):
+    type_credentials(qtbot, shell, FAMILY_LOGIN, "not-the-password")
+    qtbot.mouseClick(shell.login_window.login_button, Qt.MouseButton.LeftButton)
+
+    assert shell.main_window is None
+    assert shell.login_window.isVisible()
+    assert shell.login_window.error_label.isVisible()
+    assert shell.login_window.error_label.text() == _("Incorrect login or password.")
+    assert shell.login_window.password_edit.text() == ""
+    assert shell.login_window.login_edit.text() == FAMILY_LOGIN
+
+
+def test_unknown_login_says_the_same_as_a_wrong_password(qtbot, shell):
+    type_credentials(qtbot, shell, "nobody", "whatever")
+    qtbot.keyClick(shell.login_window.password_edit, Qt.Key.Key_Return)
+    assert shell.login_window.error_label.text() == _("Incorrect login or password.")
+
+
+def test_repeated_failures_show_the_lock(qtbot, shell):
+    for _attempt in range(5):
+        type_credentials(qtbot, shell, FAMILY_LOGIN, "wrong")
+        qtbot.keyClick(shell.login_window.password_edit, Qt.Key.Key_Return)
+    text = shell.login_window.error_label.text()
+    assert text != _("Incorrect login or password.")
+    assert ":" in text and shell.main_window is None  # "... locked until HH:MM."
+
+
+def test_an_empty_login_is_shown_next_to_its_field(qtbot, shell):
+    qtbot.keyClicks(shell.login_window.password_edit, "secret")
+    qtbot.keyClick(shell.login_window.password_edit, Qt.Key.Key_Return)
+    field_error = shell.login_window._field_errors["login"]
+    assert field_error.isVisible() and field_error.text() == _("Enter your login.")
+
+
+def test_the_right_password_opens_the_portal(qtbot, shell, portal):
+    type_credentials(qtbot, shell, FAMILY_LOGIN, FAMILY_PASSWORD)
+    qtbot.keyClick(shell.login_window.password_edit, Qt.Key.Key_Return)
+
+    window = shell.main_window
+    assert window is not None and window.isVisible()
+    assert not shell.login_window.isVisible()
+    assert window.user_label.text() == FAMILY_NAME
+    combo = window.structure_combo
+    assert combo.isVisible()
+    assert [combo.itemText(i) for i in range(combo.count())] == [CENTRE, TOWN]
+    # the first structure, the leisure centre: never transmitted
+    assert window.current_structure_id() == portal.centre_id
+    assert window.home_panel.title_label.text() == CENTRE
+    assert news_titles(window) == [CENTRE_NEWS]
+    assert window.last_update_label.text() == _("Site updated: {when}").format(when=_("never"))
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [_("Home")]
+
+
+def test_switching_structure_shows_its_news(qtbot, shell, portal):
+    type_credentials(qtbot, shell, FAMILY_LOGIN, FAMILY_PASSWORD)
+    qtbot.keyClick(shell.login_window.password_edit, Qt.Key.Key_Return)
+    window = shell.main_window
+
+    with qtbot.waitSignal(window.structure_changed) as changed:
+        window.structure_combo.setCurrentIndex(window.structure_combo.findText(TOWN))
+
+    assert changed.args == [portal.town_id]
+    assert window.home_panel.title_label.text() == TOWN
+    titles = news_titles(window)
+    assert titles[0] == TOWN_NEWS and CENTRE_NEWS not in titles
+    assert "Ancienne actualité" not in titles  # its publication ended
+    paris = LAST_TRANSMISSION.astimezone(__import__("zoneinfo").ZoneInfo("Europe/Paris"))
+    assert last_update_text(paris) in window.last_update_label.text()
+    assert "27/11/2026" in window.last_update_label.text()
+    assert "06:00" in window.last_update_label.text()
+    assert not window.home_panel.shows_empty_state()
+
+
+def test_logout_returns_to_an_empty_login_window(qtbot, shell, gateway):
+    type_credentials(qtbot, shell, FAMILY_LOGIN, FAMILY_PASSWORD)
+    qtbot.keyClick(shell.login_window.password_edit, Qt.Key.Key_Return)
+    window = shell.main_window
+    assert FAMILY_NAME in visible_texts()
+
+    qtbot.mouseClick(window.logout_button, Qt.MouseButton.LeftButton)
+
+    assert shell.main_window is None
+    assert not window.isVisible()
+    assert shell.login_window.isVisible()
+    assert gateway.session is None
+    texts = visible_texts()
+    for trace in (FAMILY_NAME, "MARTIN", FAMILY_LOGIN, TOWN_NEWS, CENTRE_NEWS, TOWN, CENTRE):
+        assert not any(trace in text for text in texts), trace
+    # the window that was left holds nothing either, should it be shown again
+    assert window.user_label.text() == "" and window.home_panel.news_model.rowCount() == 0
+
+
+def test_the_button_is_disabled_while_the_login_runs(qtbot, gateway):
+    runner = ManualRunner()
+    shell = AppShell(gateway, runner)
+    qtbot.addWidget(shell.login_window)
+    shell.start()
+    runner.run_all()  # the demo accounts
+    type_credentials(qtbot, shell, FAMILY_LOGIN, FAMILY_PASSWORD)
+    button = shell.login_window.login_button
+
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(shell.login_window.password_edit, Qt.Key.Key_Return)
+
+    assert len(runner.queue) == 1
+    assert not button.isEnabled()
+    runner.run_next()
+    assert shell.main_window is not None
+    runner.run_all()
+    assert shell.main_window.user_label.text() == FAMILY_NAME
+    shell.main_window.close()
+    runner.close()
+
+
+def test_a_late_answer_after_logout_is_ignored(qtbot, gateway):
+    runner = ManualRunner()
+    shell = AppShell(gateway, runner)
+    qtbot.addWidget(shell.login_window)
+    shell.start()
+    runner.run_all()
+    type_credentials(qtbot, shell, FAMILY_LOGIN, FAMILY_PASSWORD)
+    qtbot.keyClick(shell.login_window.password_edit, Qt.Key.Key_Return)
+    runner.run_next()  # login: the main window asks for its home page
+    window = shell.main_window
+    assert len(runner.queue) == 1
+    qtbot.mouseClick(window.logout_button, Qt.MouseButton.LeftButton)
+    runner.run_next(1)  # the logout ends before the home page arrives
+    runner.run_all()
+    assert shell.main_window is None
+    assert window.user_label.text() == ""
+    assert not any(FAMILY_NAME in text for text in visible_texts())
+    runner.close()
