@@ -67,6 +67,12 @@ class SessionInfo:
         raise NotAuthorizedError(_("You do not have access to this structure."))
 
 
+def role_label(role: Role | str) -> str:
+    """Famille / Accueil / Gestionnaire."""
+    labels = {Role.FAMILY: _("Family"), Role.STAFF: _("Front desk"), Role.ADMIN: _("Manager")}
+    return labels[Role(role)]
+
+
 SYSTEM = SessionInfo(
     account_id=0, login="famdesk", display_name="famdesk", role=Role.ADMIN, structures=(), is_system=True
 )

@@ -20,6 +20,7 @@ from famdesk.errors import ValidationError
 from famdesk.i18n import _
 from famdesk.models import Account, AppMeta, Base, Structure
 from famdesk.models.enums import Role
+from famdesk.services.auth import role_label
 from famdesk.services.database import Database
 from famdesk.services.demo_bookings import book_demo
 from famdesk.services.demo_town import build_town
@@ -35,11 +36,6 @@ DEMO_PASSWORD = "Demoville-2026"
 
 META_DEMO = "demo"
 META_LOGINS = "demo_logins"
-
-
-def role_label(role: Role | str) -> str:
-    labels = {Role.FAMILY: _("Family"), Role.STAFF: _("Front desk"), Role.ADMIN: _("Manager")}
-    return labels[Role(role)]
 
 
 class DemoAccountLine(NamedTuple):

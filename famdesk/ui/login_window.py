@@ -22,8 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from famdesk.i18n import _
-from famdesk.models.enums import Role
-from famdesk.services.auth import SessionInfo
+from famdesk.services.auth import SessionInfo, role_label
 from famdesk.ui.errors import present_error
 from famdesk.ui.gateway import Gateway
 from famdesk.ui.runner import Runner
@@ -32,15 +31,6 @@ if TYPE_CHECKING:
     from famdesk.services.demo import DemoAccount
 
 log = logging.getLogger(__name__)
-
-
-def role_label(role: Role | str) -> str:
-    """Famille / Accueil / Gestionnaire."""
-    labels = {Role.FAMILY: _("Family"), Role.STAFF: _("Front desk"), Role.ADMIN: _("Manager")}
-    try:
-        return labels[Role(role)]
-    except ValueError:
-        return str(role)
 
 
 class DemoAccountsPanel(QFrame):

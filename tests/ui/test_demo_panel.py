@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 
 from famdesk.models.enums import Role
-from famdesk.ui.login_window import LoginWindow, role_label
+from famdesk.services.auth import role_label
+from famdesk.ui.login_window import LoginWindow
 
 
 @dataclass(frozen=True)
