@@ -63,8 +63,9 @@ def update() -> None:
         catalog.obsolete.clear()
         if language == "en":
             for message in catalog:
-                if message.id and not message.string:
-                    message.string = message.id
+                strings = message.string if isinstance(message.string, tuple) else (message.string,)
+                if message.id and not all(strings):
+                    message.string = message.id  # English msgids are the English text
         save(catalog, po_path(language))
 
 
