@@ -7,7 +7,7 @@ import platform
 from dataclasses import dataclass, field
 
 from famdesk.clock import Clock, SystemClock
-from famdesk.config import resolve_database
+from famdesk.config import DatabaseTarget, resolve_database
 from famdesk.secrets import KeyringSecretStore, SecretStore
 from famdesk.services.database import Database
 
@@ -35,7 +35,8 @@ def open_context(
     upgrade: bool = True,
 ) -> AppContext:
     """Resolve and open the database (migrating it to this version when `upgrade`)."""
-    target = resolve_database(database)
+    secrets = secrets or KeyringSecretStore()
+    target = with_stored_password(resolve_database(database), secrets)
     created = target.sqlite_path is not None and not target.sqlite_path.exists()
     db = Database(target)
     try:
@@ -50,11 +51,21 @@ def open_context(
         if created and target.sqlite_path is not None:
             _remove_sqlite_files(target.sqlite_path)
         raise
-    return AppContext(
-        db=db,
-        clock=clock or SystemClock(),
-        secrets=secrets or KeyringSecretStore(),
-    )
+    return AppContext(db=db, clock=clock or SystemClock(), secrets=secrets)
+
+
+def password_key(target: DatabaseTarget) -> str:
+    """The keyring entry of a server database's password (user, host, port and name)."""
+    url = target.url
+    return f"database:{url.username or ''}@{url.host or ''}:{url.port or 5432}/{url.database or ''}"
+
+
+def with_stored_password(target: DatabaseTarget, secrets: SecretStore) -> DatabaseTarget:
+    """A PostgreSQL URL without a password gets the one kept in the keyring, if any."""
+    if not target.is_postgresql or target.url.password:
+        return target
+    password = secrets.get(password_key(target))
+    return DatabaseTarget(target.url.set(password=password)) if password else target
 
 
 def _remove_sqlite_files(path) -> None:  # type: ignore[no-untyped-def]

@@ -66,6 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     db_commands.add_parser("upgrade", parents=[database], help=_("migrate the schema to this version"))
     db_commands.add_parser("check", parents=[database], help=_("verify the database's invariants"))
+    db_commands.add_parser(
+        "password", parents=[database],
+        help=_("keep the PostgreSQL password of this address in this computer's keyring"),
+    )
 
     commands.add_parser(
         "self-check", help=_("check this installation: migrations, PDF fonts, catalog, keyring")
@@ -134,6 +138,8 @@ def cmd_db(args: argparse.Namespace) -> int:
     from famdesk.services.dbcheck import check_database
     from famdesk.services.uow import UnitOfWork
 
+    if args.db_command == "password":
+        return cmd_db_password(args)
     if args.db_command == "upgrade":
         ctx = open_context(args.database, upgrade=True)
         ctx.close()
@@ -158,6 +164,29 @@ def cmd_db(args: argparse.Namespace) -> int:
         )
         return EXIT_FAILED
     print(_("The database is consistent."))
+    return EXIT_OK
+
+
+def cmd_db_password(args: argparse.Namespace) -> int:
+    import getpass
+
+    from famdesk.bootstrap import password_key
+    from famdesk.config import resolve_database
+    from famdesk.secrets import KeyringSecretStore
+
+    target = resolve_database(args.database)
+    if not target.is_postgresql:
+        print(_("Only a PostgreSQL database has a password to keep."), file=sys.stderr)
+        return EXIT_USAGE
+    store = KeyringSecretStore()
+    if not store.usable():
+        print(_("This computer has no keyring to keep the password in."), file=sys.stderr)
+        return EXIT_FAILED
+    password = getpass.getpass(_("Password of {url}: ").format(url=target.display()))
+    if not password:
+        return EXIT_USAGE
+    store.set(password_key(target), password)
+    print(_("The password is kept in this computer's keyring."))
     return EXIT_OK
 
 

@@ -62,3 +62,19 @@ def test_offset_clock_reads_its_start():
     start = datetime(2025, 9, 1, 6, 0, tzinfo=UTC)
     clock = OffsetClock.starting_at(start)
     assert abs(clock.now() - start) < timedelta(seconds=5)
+
+
+def test_a_postgresql_password_comes_from_the_keyring_never_the_url():
+    from famdesk.bootstrap import password_key, with_stored_password
+    from famdesk.secrets import MemorySecretStore
+
+    target = resolve_database("postgresql://famdesk@db.mairie.local/portail", environ={})
+    secrets = MemorySecretStore()
+    assert with_stored_password(target, secrets).url.password is None
+    secrets.set(password_key(target), "s3cret")
+    assert password_key(target) == "database:famdesk@db.mairie.local:5432/portail"
+    completed = with_stored_password(target, secrets)
+    assert completed.url.password == "s3cret"
+    assert "s3cret" not in completed.display()
+    sqlite = resolve_database("sqlite:///" + __file__ + ".db", environ={})
+    assert with_stored_password(sqlite, secrets) is sqlite
