@@ -11,6 +11,7 @@ from PySide6.QtCore import (
     QLibraryInfo,
     QLocale,
     QMessageLogContext,
+    QTimer,
     QtMsgType,
     QTranslator,
     qInstallMessageHandler,
@@ -86,6 +87,7 @@ def run_app(ctx: AppContext, *, argv: Sequence[str]) -> int:
     gateway = LocalGateway(ctx)
     shell = AppShell(gateway, QasyncRunner(loop))
     shell.start()
+    ticker = _quit_on_interrupt(app)
     log.info("famdesk window opened on %s", ctx.db.target.display())
     try:
         with loop:
@@ -95,5 +97,20 @@ def run_app(ctx: AppContext, *, argv: Sequence[str]) -> int:
         gateway.close()
         asyncio.set_event_loop(None)
         qInstallMessageHandler(None)
+    ticker.stop()
     log.info("famdesk window closed (exit code %s)", code)
     return int(code or 0)
+
+
+def _quit_on_interrupt(app: QApplication) -> QTimer:
+    """Ctrl+C in the terminal closes the windows (every confirmed change is already saved).
+
+    Python only sees the signal when it runs: a timer lets it run a few times a second.
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, lambda *_args: app.closeAllWindows())
+    ticker = QTimer(app)
+    ticker.timeout.connect(lambda: None)
+    ticker.start(250)
+    return ticker
