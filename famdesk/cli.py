@@ -29,6 +29,16 @@ def _date(text: str) -> date:
         ) from exc
 
 
+def _instant(text: str) -> datetime:
+    try:
+        instant = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            _("“{text}” is not an instant (expected e.g. 2026-11-27T22:00).").format(text=text)
+        ) from exc
+    return instant if instant.tzinfo else instant.replace(tzinfo=ZoneInfo("Europe/Paris"))
+
+
 def _database_option(default: object) -> argparse.ArgumentParser:
     """`--database`, accepted before or after the subcommand."""
     parent = argparse.ArgumentParser(add_help=False)
@@ -71,6 +81,15 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("keep the PostgreSQL password of this address in this computer's keyring"),
     )
 
+    transmit = commands.add_parser(
+        "transmit", parents=[database],
+        help=_("the nightly transmission: mark the requests transmitted, e-mail each family its report"),
+    )
+    transmit.add_argument(
+        "--now", type=_instant, metavar="ISO-8601",
+        help=_("run as if it were this instant (default: now)"),
+    )
+
     commands.add_parser(
         "self-check", help=_("check this installation: migrations, PDF fonts, catalog, keyring")
     )
@@ -85,6 +104,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_demo(args)
         if args.command == "db":
             return cmd_db(args)
+        if args.command == "transmit":
+            return cmd_transmit(args)
         if args.command == "self-check":
             return cmd_self_check()
         return cmd_open(args)
@@ -188,6 +209,25 @@ def cmd_db_password(args: argparse.Namespace) -> int:
     store.set(password_key(target), password)
     print(_("The password is kept in this computer's keyring."))
     return EXIT_OK
+
+
+def cmd_transmit(args: argparse.Namespace) -> int:
+    from famdesk.bootstrap import open_context
+    from famdesk.clock import FixedClock, SystemClock
+    from famdesk.logsetup import configure_logging
+    from famdesk.services.outbox import smtp_mailers
+    from famdesk.services.transmission import transmit
+
+    configure_logging()
+    clock = FixedClock(args.now) if args.now is not None else SystemClock()
+    ctx = open_context(args.database, clock=clock)
+    try:
+        summary = transmit(ctx.db, ctx.clock, smtp_mailers(ctx.secrets))
+    finally:
+        ctx.close()
+    for line in summary.lines():
+        print(line)
+    return EXIT_OK if not summary.sending.failed else EXIT_FAILED
 
 
 def cmd_self_check() -> int:

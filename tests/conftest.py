@@ -16,6 +16,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("FAMDESK_FAST_HASHES", "1")
 # A developer's own database must never be the one a test opens.
 os.environ.pop("FAMDESK_DATABASE_URL", None)
+# ... nor a developer's own mail server the one a test writes to.
+os.environ.pop("FAMDESK_SMTP_URL", None)
+os.environ.pop("FAMDESK_SMTP_PASSWORD", None)
 # Secrets go through an injected SecretStore; a stray keyring call stores nothing anywhere.
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 
@@ -36,7 +39,7 @@ import pytest  # noqa: E402
 
 from famdesk.clock import FixedClock  # noqa: E402
 
-pytest_plugins = ["tests.postgres"]
+pytest_plugins = ["tests.postgres", "tests.smtp"]
 
 CLOCK_START = datetime(2026, 9, 14, 8, 0, tzinfo=UTC)
 

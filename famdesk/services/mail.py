@@ -122,8 +122,15 @@ class SmtpMailer:
         try:
             with self._connect() as client:
                 client.send_message(message)
-        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as exc:
-            raise PermanentFailure(str(exc)) from exc
+        except smtplib.SMTPRecipientsRefused as exc:
+            codes = [code for code, _message in exc.recipients.values()]
+            detail = "; ".join(f"{code} {message!r}" for code, message in exc.recipients.values())
+            if all(400 <= code < 500 for code in codes):  # "try again later"
+                raise TemporaryFailure(detail) from exc
+            raise PermanentFailure(detail) from exc
+        except smtplib.SMTPSenderRefused as exc:
+            failure = TemporaryFailure if 400 <= exc.smtp_code < 500 else PermanentFailure
+            raise failure(f"{exc.smtp_code} {exc.smtp_error!r}") from exc
         except smtplib.SMTPResponseException as exc:
             if 500 <= exc.smtp_code < 600 and exc.smtp_code not in (503,):
                 raise PermanentFailure(f"{exc.smtp_code} {exc.smtp_error!r}") from exc
