@@ -47,6 +47,8 @@ class MovementKind(StrEnum):
     CANCEL = "cancel"
     CHANGE_TIMES = "change_times"
     PROMOTION = "promotion"
+    MOVED_TO_WAITLIST = "moved_to_waitlist"
+    """Staff lowered a day's capacity: this booked child now heads the waiting list."""
 
 
 class MovementOutcome(StrEnum):

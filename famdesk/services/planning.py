@@ -9,7 +9,7 @@ the waiting list -> waitlisted; else refused.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from enum import StrEnum
 
@@ -115,6 +115,11 @@ def plan(world: World, draft: Draft) -> list[Decision]:
         if refusal is not None:
             reason, known = refusal
             decisions[index] = Decision(index, line, Outcome.REFUSED, reason, known=known)
+    # those leaving a waiting list leave it first: a place freed by the same draft never goes
+    # to a reservation that the draft also cancels (it would no longer be in the queue)
+    for index, line in enumerate(draft.lines):
+        if index not in decisions and line.kind is LineKind.CANCEL and _waiting(world, line):
+            decisions[index] = _cancel_or_change(world, index, line)
     for index, line in enumerate(draft.lines):
         if index not in decisions and line.kind is not LineKind.BOOK:
             decisions[index] = _cancel_or_change(world, index, line)
@@ -122,6 +127,11 @@ def plan(world: World, draft: Draft) -> list[Decision]:
         if index not in decisions:
             decisions[index] = _book(world, index, line)
     return [decisions[i] for i in range(len(draft.lines))]
+
+
+def _waiting(world: World, line: DraftLine) -> bool:
+    held = world.held.get(line.key)
+    return held is not None and held.status is ReservationStatus.WAITLISTED
 
 
 def _precheck(
@@ -190,6 +200,11 @@ def _cancel_or_change(world: World, index: int, line: DraftLine) -> Decision:
         book.waitlisted -= 1
         book.booked += 1
         decision.promoted.append(head)
+        # if the draft also touches the promoted child's day, it now finds it booked
+        for key, other in world.held.items():
+            if other.reservation_id == head:
+                world.held[key] = replace(other, status=ReservationStatus.BOOKED)
+                break
     return decision
 
 

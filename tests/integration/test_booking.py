@@ -223,3 +223,11 @@ def test_db_check_sees_counters_that_drift_and_double_bookings(town):
         problems = check_database(uow)
     assert len(problems) == 3  # counters differ, 3 booked for 2 places, Léa twice
     assert any("MARTIN Léa" in p for p in problems)
+
+
+def test_a_draft_that_cancels_a_place_and_the_child_promoted_to_it(town):
+    do_confirm(town, town.martin, book(town.lea, town.alsh, WED), book(town.tom, town.alsh, WED))
+    do_confirm(town, town.dubois, book(town.zoe, town.alsh, WED))
+    result = do_confirm(town, town.staff, cancel(town.tom, town.alsh, WED), cancel(town.zoe, town.alsh, WED))
+    assert outcomes(result) == [Outcome.CANCELLED, Outcome.CANCELLED]
+    assert counters(town, town.alsh, WED) == (1, 0, {ReservationStatus.BOOKED: 1, ReservationStatus.CANCELLED: 2})

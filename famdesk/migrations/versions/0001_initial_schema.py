@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 18:30:42.281745
+Create Date: 2026-11-27 18:54:46.999831
 """
 
 from __future__ import annotations
@@ -380,7 +380,7 @@ def upgrade() -> None:
     sa.Column('day', sa.Date(), nullable=False),
     sa.Column('arrival', sa.Time(), nullable=True),
     sa.Column('departure', sa.Time(), nullable=True),
-    sa.Column('kind', sa.Enum('book', 'cancel', 'change_times', 'promotion', name='movement_kind', native_enum=False, create_constraint=True, length=24), nullable=False),
+    sa.Column('kind', sa.Enum('book', 'cancel', 'change_times', 'promotion', 'moved_to_waitlist', name='movement_kind', native_enum=False, create_constraint=True, length=24), nullable=False),
     sa.Column('outcome', sa.Enum('accepted', 'waitlisted', 'refused', 'cancelled', name='movement_outcome', native_enum=False, create_constraint=True, length=24), nullable=False),
     sa.Column('source', sa.Enum('portal', 'desk', 'annual', 'copy', name='movement_source', native_enum=False, create_constraint=True, length=24), nullable=False),
     sa.Column('remark', sa.Text(), nullable=False),

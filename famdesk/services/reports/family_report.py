@@ -54,6 +54,10 @@ class FamilyReport:
         return _("Your booking requests: report from {structure}").format(structure=self.structure_name)
 
 
+REQUESTS = (MovementKind.BOOK, MovementKind.CANCEL, MovementKind.CHANGE_TIMES)
+"""The family's own requests: what the counts cover (not promotions, not staff's moves)."""
+
+
 def _section_of(line: ReportLine) -> int:
     if line.kind is MovementKind.PROMOTION:
         return 1
@@ -89,7 +93,7 @@ def build_report(holder_name: str, structure_name: str, lines: Iterable[ReportLi
         for title, activities in zip(titles, grouped, strict=True)
         if activities
     )
-    own = [line for line in lines if line.kind is not MovementKind.PROMOTION]
+    own = [line for line in lines if line.kind in REQUESTS]
     return FamilyReport(
         holder_name=holder_name,
         structure_name=structure_name,

@@ -1,0 +1,196 @@
+"""Every service that changes data (or acts for children) refuses a family that may not do it.
+
+The services are found by introspection: each public function of a `famdesk.services`
+module whose first parameters are ``(uow, clock, session)`` or ``(uow, session)``, unless it
+only reads (`READ_ONLY`). Each must have an entry in `REFUSALS`: a call that a family
+session must see refused with `NotAuthorizedError`, and that a session allowed to act gets
+past authorization (it may still be refused for another reason, never for who acts) — so
+the refusal is about the session, not about bad arguments.
+
+Adding a service: add its refusal here (or, if it only reads, its name to `READ_ONLY`).
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+import famdesk.services
+from famdesk.clock import FixedClock
+from famdesk.errors import FamdeskError, NotAuthorizedError
+from famdesk.models.enums import Role, TariffMode
+from famdesk.services import booking, capacity, copying
+from famdesk.services.auth import SYSTEM, SessionInfo
+from famdesk.services.draft import Draft, DraftLine, LineKind
+from famdesk.services.setup import activities, people, structures
+from famdesk.services.uow import UnitOfWork
+from tests.conftest import CLOCK_START
+from tests.integration.town import J2_NOON, PASSWORD, YEAR_END, YEAR_START, Town, build_town
+
+READ_ONLY = {
+    "access.authorize_child": "checks and returns a child",
+    "access.authorize_family": "checks and returns a family",
+    "auth.family_of": "the family a family account holds",
+    "booking.preview": "simulates a draft, saves nothing",
+    "home.home_page": "the home page",
+    "month.month_view": "the month calendar",
+    "outbox.failures": "the e-mails that could not be sent",
+}
+"""Functions with a service's signature that only read: name -> what they read."""
+
+WED = date(2026, 9, 30)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    call: Callable[[Town, UnitOfWork, SessionInfo], object]
+    refused: str
+    """The family session refused: an attribute of `Town`."""
+    allowed: str
+    """A session allowed to act: an attribute of `Town`, or "system" (famdesk itself)."""
+
+
+def _confirm(town: Town, uow: UnitOfWork, session: SessionInfo) -> object:
+    draft = Draft((DraftLine(LineKind.BOOK, town.lea, town.alsh, WED),))
+    return booking.confirm(uow, town.clock, session, draft, uuid.uuid4().hex)
+
+
+def _create_activity(town: Town, uow: UnitOfWork, session: SessionInfo) -> object:
+    wallet = structures.create_wallet(uow, SYSTEM, town.structure_id, "Cantine")
+    return activities.create_activity(
+        uow, session, structure_id=town.structure_id, wallet_id=wallet, label="RESTAURATION",
+        colour="#E76F51", display_order=3, period_start=YEAR_START, period_end=YEAR_END,
+        tariff_mode=TariffMode.UNIT, slot_minutes=None, brackets=[(0, None, Decimal("3.20"))],
+        booking_rule=J2_NOON,
+    )
+
+
+def _register_child(town: Town, uow: UnitOfWork, session: SessionInfo) -> object:
+    activity = _create_activity(town, uow, SYSTEM)
+    return people.register_child(uow, session, town.lea, activity, YEAR_START, YEAR_END)
+
+
+REFUSALS: dict[str, Refusal] = {
+    # the reservation workflow
+    "booking.confirm": Refusal(_confirm, refused="dubois", allowed="martin"),
+    "copying.copy_reservations": Refusal(
+        lambda t, uow, s: copying.copy_reservations(
+            uow, t.clock, s, source_child_id=t.lea, source_activity_id=t.alsh,
+            first=WED, last=WED, target_child_id=t.tom),
+        refused="dubois", allowed="martin"),
+    # the back office
+    "capacity.change_capacity": Refusal(
+        lambda t, uow, s: capacity.change_capacity(uow, t.clock, s, t.alsh, WED, 2),
+        refused="martin", allowed="staff"),
+    "capacity.promote": Refusal(
+        lambda t, uow, s: capacity.promote(uow, t.clock, s, t.alsh, WED),
+        refused="martin", allowed="staff"),
+    # the managers' set-up
+    "setup.structures.create_structure": Refusal(
+        lambda t, uow, s: structures.create_structure(uow, s, "Mairie voisine", "B"),
+        refused="martin", allowed="system"),
+    "setup.structures.create_wallet": Refusal(
+        lambda t, uow, s: structures.create_wallet(uow, s, t.structure_id, "Restauration"),
+        refused="martin", allowed="system"),
+    "setup.structures.add_news": Refusal(
+        lambda t, uow, s: structures.add_news(uow, s, t.structure_id, "Fermeture", "",
+                                              date(2026, 10, 1)),
+        refused="martin", allowed="system"),
+    "setup.activities.create_activity": Refusal(_create_activity, refused="martin",
+                                                allowed="system"),
+    "setup.activities.open_days": Refusal(
+        lambda t, uow, s: activities.open_days(uow, s, t.alsh, [date(2026, 9, 29)], 2, 1),
+        refused="martin", allowed="system"),
+    "setup.people.create_account": Refusal(
+        lambda t, uow, s: people.create_account(uow, s, "intrus", PASSWORD, "Intrus", Role.STAFF,
+                                                None, [t.structure_id], clock=t.clock),
+        refused="martin", allowed="system"),
+    "setup.people.create_family": Refusal(
+        lambda t, uow, s: people.create_family(uow, s, t.structure_id, None, "M.", "Durand",
+                                               "Paul"),
+        refused="martin", allowed="system"),
+    "setup.people.set_quotient": Refusal(
+        lambda t, uow, s: people.set_quotient(uow, s, t.martin_family, 100, date(2027, 9, 1)),
+        refused="martin", allowed="system"),
+    "setup.people.add_child": Refusal(
+        lambda t, uow, s: people.add_child(uow, s, t.martin_family, "Noé", "Martin",
+                                           date(2020, 4, 1)),
+        refused="martin", allowed="system"),
+    "setup.people.register_child": Refusal(_register_child, refused="martin", allowed="system"),
+}
+
+
+def mutating_services() -> set[str]:
+    """Every candidate service (see the module's docstring) that is not `READ_ONLY`."""
+    return service_candidates() - READ_ONLY.keys()
+
+
+def service_candidates() -> set[str]:
+    """"module.function" (relative to famdesk.services) of each function with a service's
+    signature, once, under the module that defines it."""
+    found = set()
+    prefix = famdesk.services.__name__ + "."
+    for module_info in pkgutil.walk_packages(famdesk.services.__path__, prefix):
+        module = importlib.import_module(module_info.name)
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if name.startswith("_") or function.__module__ != module.__name__:
+                continue
+            parameters = list(inspect.signature(function).parameters)
+            if parameters[:3] == ["uow", "clock", "session"] or parameters[:2] == ["uow", "session"]:
+                found.add(module.__name__.removeprefix(prefix) + "." + name)
+    return found
+
+
+@pytest.fixture(scope="module")
+def town(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('meta')}/famdesk.db"
+    town = build_town(url, FixedClock(CLOCK_START))
+    yield town
+    town.ctx.close()
+
+
+def session_of(town: Town, who: str) -> SessionInfo:
+    return SYSTEM if who == "system" else getattr(town, who)
+
+
+def test_the_discovery_finds_the_services_it_must():
+    found = mutating_services()
+    assert {"booking.confirm", "capacity.change_capacity", "capacity.promote",
+            "copying.copy_reservations", "setup.people.add_child"} <= found
+    assert READ_ONLY.keys() <= service_candidates(), "READ_ONLY names a function that is gone"
+
+
+def test_every_mutating_service_has_a_refusal_check():
+    found = mutating_services()
+    missing = sorted(found - REFUSALS.keys())
+    assert not missing, f"add a refusal to REFUSALS (or, if it only reads, to READ_ONLY): {missing}"
+    stale = sorted(REFUSALS.keys() - found)
+    assert not stale, f"REFUSALS names services that are gone or read only: {stale}"
+
+
+@pytest.mark.parametrize("name", sorted(REFUSALS))
+def test_a_family_is_refused(town, name):
+    refusal = REFUSALS[name]
+    refused = session_of(town, refusal.refused)
+    assert refused.role is Role.FAMILY and not refused.is_system
+    with town.uow(write=True) as uow, pytest.raises(NotAuthorizedError):
+        refusal.call(town, uow, refused)
+    # the same call by a session allowed to act gets past authorization (nothing is kept:
+    # the unit of work is left without commit, and the self-committing services are called
+    # so that they change nothing another check depends on)
+    with town.uow(write=True) as uow:
+        try:
+            refusal.call(town, uow, session_of(town, refusal.allowed))
+        except NotAuthorizedError as exc:
+            pytest.fail(f"{name} refused {refusal.allowed} too: {exc}")
+        except FamdeskError:
+            pass
+
