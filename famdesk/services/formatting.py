@@ -21,6 +21,11 @@ def short_day(day: date) -> str:
     return format_date(day, "EEE dd/MM", locale=LOCALE)
 
 
+def weekday_date(day: date) -> str:
+    """'lun. 05/10/2026'."""
+    return format_date(day, "EEE dd/MM/y", locale=LOCALE)
+
+
 def long_day(day: date) -> str:
     """'mardi 16 mai 2026'."""
     return format_date(day, "EEEE d MMMM y", locale=LOCALE)

@@ -1,0 +1,54 @@
+"""'Suivi des réservations' printed: the requests shown, on the shared page template."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import LongTable, Spacer, TableStyle
+
+from famdesk.i18n import _
+from famdesk.services.formatting import weekday_date
+from famdesk.services.reports.pdf import FONT, FONT_BOLD, paragraph, pdf_bytes, styles
+from famdesk.services.tracking import TrackingView
+
+
+def _times(line) -> str:  # type: ignore[no-untyped-def]
+    if line.arrival is None:
+        return ""
+    return f"{line.arrival:%H:%M}–{line.departure:%H:%M}"
+
+
+def tracking_pdf(view: TrackingView, printed_at: datetime, filters_text: str = "") -> bytes:
+    style = styles()
+    title = _("Booking requests")
+    story = [
+        paragraph(title, style.title),
+        paragraph(view.family_name, style.heading),
+    ]
+    if filters_text:
+        story.append(paragraph(filters_text, style.small))
+    story.append(Spacer(1, 4 * mm))
+    header = [_("Date"), _("Activity"), _("Child"), _("Times"), _("Request"), _("Outcome"),
+              _("Transmission"), _("Made by")]
+    rows = [header] + [
+        [weekday_date(line.day), line.activity_label, line.child_name, _times(line),
+         line.request_text, line.outcome_text, line.transmission_text, line.made_by]
+        for line in view.lines
+    ]
+    if len(rows) == 1:
+        story.append(paragraph(_("No request matches."), style.body))
+    else:
+        table = LongTable(rows, repeatRows=1, colWidths=[22 * mm, 27 * mm, 27 * mm, 19 * mm,
+                                                          22 * mm, 22 * mm, 24 * mm, None])
+        table.setStyle(TableStyle([
+            ("FONT", (0, 0), (-1, -1), FONT, 7.5),
+            ("FONT", (0, 0), (-1, 0), FONT_BOLD, 7.5),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde6f0")),
+            ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f4f6f9")]),
+            ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#b0b8c4")),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ]))
+        story.append(table)
+    return pdf_bytes(title=title, structure_name=view.structure_name, printed_at=printed_at, story=story)
