@@ -43,6 +43,7 @@ READ_ONLY = {
     "home.home_page": "the home page",
     "month.month_view": "the month calendar",
     "outbox.failures": "the e-mails that could not be sent",
+    "tracking.tracking": "a family's requests and what became of them",
 }
 """Functions with a service's signature that only read: name -> what they read."""
 
