@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency
@@ -16,21 +17,25 @@ def money(amount: Decimal) -> str:
     return format_currency(amount, "EUR", locale=LOCALE)
 
 
+@lru_cache(maxsize=4096)
 def short_day(day: date) -> str:
     """'lun. 05/10', as in the e-mail report."""
     return format_date(day, "EEE dd/MM", locale=LOCALE)
 
 
+@lru_cache(maxsize=4096)
 def weekday_date(day: date) -> str:
     """'lun. 05/10/2026'."""
     return format_date(day, "EEE dd/MM/y", locale=LOCALE)
 
 
+@lru_cache(maxsize=4096)
 def long_day(day: date) -> str:
     """'mardi 16 mai 2026'."""
     return format_date(day, "EEEE d MMMM y", locale=LOCALE)
 
 
+@lru_cache(maxsize=4096)
 def numeric_date(day: date) -> str:
     return format_date(day, "dd/MM/y", locale=LOCALE)
 

@@ -15,6 +15,7 @@ uses its own connections: a desk's confirm waits at most for one short batch.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -38,7 +39,8 @@ from famdesk.services.uow import UnitOfWork
 log = logging.getLogger(__name__)
 
 MARK_BATCH = 2000
-FAMILY_BATCH = 200
+FAMILY_BATCH = 100
+BATCH_PAUSE_S = 0.01
 Progress = Callable[[str, int, int], None]
 """progress(step, done, total): called after each batch (a step's label, in French)."""
 
@@ -164,6 +166,7 @@ def _mark_transmitted(ctx: RunContext, summary: TransmitSummary) -> int:
             uow.commit()
         done += len(ids)
         ctx.progress(_("Marking the requests transmitted"), done, total or done)
+        _let_desks_in()
     summary.movements += done
     return done
 
@@ -182,22 +185,54 @@ def _write_reports(ctx: RunContext, summary: TransmitSummary) -> int:
         total = uow.session.scalar(select(func.count()).select_from(_families_to_report(ctx.structure_id).subquery()))
     done = 0
     while True:
-        with UnitOfWork(ctx.db, write=True) as uow:
+        # the reports are built on a read connection; the write lock is held only to store them
+        with UnitOfWork(ctx.db) as uow:
             family_ids = list(uow.session.scalars(_families_to_report(ctx.structure_id).limit(ctx.family_batch)))
             if not family_ids:
                 break
-            _report_batch(uow, ctx, family_ids, summary)
+            batch = _prepare_reports(uow, ctx, family_ids)
+        with UnitOfWork(ctx.db, write=True) as uow:
+            stamped = uow.session.execute(
+                update(Movement)
+                .where(Movement.id.in_(batch.movement_ids), Movement.reported_at.is_(None))
+                .values(reported_at=ctx.run_at)
+            ).rowcount
+            if stamped != len(batch.movement_ids):  # another run reported some meanwhile: redo
+                continue
+            for mail in batch.mails:
+                queue(uow, ctx.clock, structure_id=ctx.structure_id, **mail)
             uow.commit()
+        summary.families += len(family_ids)
+        summary.without_email += batch.without_email
+        summary.promotions += batch.promotions
+        summary.emails_queued += len(batch.mails)
         done += len(family_ids)
         ctx.progress(_("Writing the reports to the families"), done, total or done)
+        _let_desks_in()
     return done
 
 
-def _report_batch(uow: UnitOfWork, ctx: RunContext, family_ids: list[int], summary: TransmitSummary) -> None:
+def _let_desks_in() -> None:
+    """A short pause between batches: SQLite has no queue, and a desk waiting for the write
+    lock must not find it taken again by the next batch each time it looks."""
+    time.sleep(BATCH_PAUSE_S)
+
+
+@dataclass
+class _ReportBatch:
+    movement_ids: list[int] = field(default_factory=list)
+    mails: list[dict] = field(default_factory=list)
+    without_email: int = 0
+    promotions: int = 0
+
+
+def _prepare_reports(uow: UnitOfWork, ctx: RunContext, family_ids: list[int]) -> _ReportBatch:
     s = uow.session
+    batch = _ReportBatch()
     structure_name = s.get_one(Structure, ctx.structure_id).name
     rows = s.execute(
-        select(Movement, Activity.label, Activity.display_order, Child.last_name, Child.first_name)
+        select(Movement.id, Movement.family_id, Movement.kind, Movement.outcome, Movement.day,
+               Activity.label, Activity.display_order, Child.last_name, Child.first_name)
         .join(Activity, Activity.id == Movement.activity_id)
         .join(Child, Child.id == Movement.child_id)
         .where(Movement.family_id.in_(family_ids), Movement.transmitted_at.is_not(None),
@@ -205,11 +240,10 @@ def _report_batch(uow: UnitOfWork, ctx: RunContext, family_ids: list[int], summa
         .order_by(Movement.id)
     )
     lines: dict[int, list[ReportLine]] = {}
-    movement_ids: list[int] = []
-    for movement, label, order, last_name, first_name in rows:
-        movement_ids.append(movement.id)
-        lines.setdefault(movement.family_id, []).append(ReportLine(
-            movement.kind, movement.outcome, label, order, f"{last_name.upper()} {first_name}", movement.day))
+    for movement_id, family_id, kind, outcome, day, label, order, last_name, first_name in rows:
+        batch.movement_ids.append(movement_id)
+        lines.setdefault(family_id, []).append(
+            ReportLine(kind, outcome, label, order, f"{last_name.upper()} {first_name}", day))
     families = {
         family.id: (family, email)
         for family, email in s.execute(
@@ -220,17 +254,17 @@ def _report_batch(uow: UnitOfWork, ctx: RunContext, family_ids: list[int], summa
     for family_id in family_ids:
         family, account_email = families[family_id]
         family_lines = lines.get(family_id, [])
-        summary.families += 1
-        summary.promotions += sum(1 for line in family_lines if line.kind is MovementKind.PROMOTION)
+        batch.promotions += sum(1 for line in family_lines if line.kind is MovementKind.PROMOTION)
         recipient = family.email or account_email
         if not recipient:
-            summary.without_email += 1
+            batch.without_email += 1
             continue
         report = build_report(family.holder_name, structure_name, family_lines)
-        queue(uow, ctx.clock, structure_id=ctx.structure_id, family_id=family_id, recipient=recipient,
-              subject=report.subject, body_text=report_text(report), body_html=report_html(report))
-        summary.emails_queued += 1
-    s.execute(update(Movement).where(Movement.id.in_(movement_ids)).values(reported_at=ctx.run_at))
+        batch.mails.append({
+            "family_id": family_id, "recipient": recipient, "subject": report.subject,
+            "body_text": report_text(report), "body_html": report_html(report),
+        })
+    return batch
 
 
 def _stamp(ctx: RunContext, did: int) -> None:

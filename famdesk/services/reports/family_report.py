@@ -58,15 +58,17 @@ REQUESTS = (MovementKind.BOOK, MovementKind.CANCEL, MovementKind.CHANGE_TIMES)
 """The family's own requests: what the counts cover (not promotions, not staff's moves)."""
 
 
+_SECTION_BY_OUTCOME = {
+    MovementOutcome.WAITLISTED: 0,
+    MovementOutcome.ACCEPTED: 1,
+    MovementOutcome.REFUSED: 2,
+    MovementOutcome.CANCELLED: 3,
+}
+
+
 def _section_of(line: ReportLine) -> int:
-    if line.kind is MovementKind.PROMOTION:
-        return 1
-    return {
-        MovementOutcome.WAITLISTED: 0,
-        MovementOutcome.ACCEPTED: 1,
-        MovementOutcome.REFUSED: 2,
-        MovementOutcome.CANCELLED: 3,
-    }[line.outcome]
+    """0 waiting list, 1 accepted (promotions included), 2 refused, 3 cancelled."""
+    return 1 if line.kind is MovementKind.PROMOTION else _SECTION_BY_OUTCOME[line.outcome]
 
 
 def build_report(holder_name: str, structure_name: str, lines: Iterable[ReportLine]) -> FamilyReport:
