@@ -1,9 +1,10 @@
 """The UI's only way to the core: async methods returning frozen dataclasses.
 
 `LocalGateway` runs every service call on one worker thread over the local database, each in
-its own unit of work. A `SyncedGateway` (HTTP to `famdesk serve`) will implement the same
-`Gateway` protocol later. The gateway keeps the logged-in `SessionInfo`; the UI never holds a
-Session or an ORM object.
+its own unit of work. The transmission ("la nuit", staff only) runs on a second thread of its
+own, which opens its own units of work: the desk keeps working while it runs. A
+`SyncedGateway` (HTTP to `famdesk serve`) will implement the same `Gateway` protocol later.
+The gateway keeps the logged-in `SessionInfo`; the UI never holds a Session or an ORM object.
 """
 
 from __future__ import annotations
@@ -12,13 +13,18 @@ import asyncio
 import functools
 import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Protocol, TypeVar
+from zoneinfo import ZoneInfo
 
-from famdesk.errors import NotAuthorizedError
+from famdesk.errors import FamdeskError, NotAuthorizedError
 from famdesk.i18n import _
 from famdesk.services.auth import SessionInfo, authenticate
 from famdesk.services.home import HomePage, home_page
+from famdesk.services.outbox import MailerFactory, OutboxFailure, failures, smtp_mailers
+from famdesk.services.reports.tracking_pdf import tracking_pdf
+from famdesk.services.tracking import TrackingFilter, TrackingView, tracking
+from famdesk.services.transmission import Progress, TransmitSummary, transmit
 from famdesk.services.uow import UnitOfWork
 
 if TYPE_CHECKING:
@@ -48,15 +54,50 @@ class Gateway(Protocol):
         """The demo database's accounts (login, password, role, name); () for a real town."""
         ...
 
+    async def tracking(
+        self, structure_id: int, filters: TrackingFilter, family_id: int | None = None
+    ) -> TrackingView:
+        """The family's requests: a family account's own; staff give `family_id`."""
+        ...
+
+    async def tracking_pdf(
+        self,
+        structure_id: int,
+        filters: TrackingFilter,
+        family_id: int | None = None,
+        *,
+        filters_text: str = "",
+    ) -> bytes:
+        """The same requests as a PDF, printed now (in the structure's time zone)."""
+        ...
+
+    async def transmit(self, progress: Progress) -> TransmitSummary:
+        """Staff only: the transmission of the account's structures, on a thread of its own.
+
+        `progress(step, done, total)` is called from THAT thread: the caller marshals it to
+        its own (a Qt signal, `loop.call_soon_threadsafe`).
+        """
+        ...
+
+    async def outbox_failures(self, structure_id: int) -> tuple[OutboxFailure, ...]:
+        """Staff only: the structure's e-mails that could not be sent."""
+        ...
+
     def close(self) -> None: ...
 
 
 class LocalGateway:
-    """Service calls on ONE worker thread, each in its own `UnitOfWork` over `ctx.db`."""
+    """Service calls on ONE worker thread, each in its own `UnitOfWork` over `ctx.db`;
+    the transmission on another thread. `mailers` defaults to the structures' SMTP servers."""
 
-    def __init__(self, ctx: AppContext) -> None:
+    def __init__(self, ctx: AppContext, *, mailers: MailerFactory | None = None) -> None:
         self._ctx = ctx
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="famdesk-db")
+        self._transmit_executor = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="famdesk-transmit"
+        )
+        self._transmission: Future[TransmitSummary] | None = None
+        self._mailers = mailers
         self._session: SessionInfo | None = None
 
     @property
@@ -105,7 +146,58 @@ class LocalGateway:
         clock = self._ctx.clock
         return await self._call(lambda uow: home_page(uow, clock, session, structure_id))
 
+    async def tracking(
+        self, structure_id: int, filters: TrackingFilter, family_id: int | None = None
+    ) -> TrackingView:
+        session = self._require_session()
+        return await self._call(
+            lambda uow: tracking(uow, session, structure_id, family_id, filters)
+        )
+
+    async def tracking_pdf(
+        self,
+        structure_id: int,
+        filters: TrackingFilter,
+        family_id: int | None = None,
+        *,
+        filters_text: str = "",
+    ) -> bytes:
+        session = self._require_session()
+        clock = self._ctx.clock
+
+        def work(uow: UnitOfWork) -> bytes:
+            view = tracking(uow, session, structure_id, family_id, filters)
+            zone = ZoneInfo(session.structure(structure_id).timezone)
+            return tracking_pdf(view, clock.now().astimezone(zone), filters_text)
+
+        return await self._call(work)
+
+    # -- staff ----------------------------------------------------------------
+
+    async def transmit(self, progress: Progress) -> TransmitSummary:
+        session = self._require_session()
+        if not session.is_staff:
+            raise NotAuthorizedError(_("Only the front-desk staff may do this."))
+        running = self._transmission
+        if running is not None and not running.done():
+            raise FamdeskError(_("A transmission is already running."))
+        ctx = self._ctx
+        mailers = self._mailers or smtp_mailers(ctx.secrets)
+        structure_ids = [choice.id for choice in session.structures]
+        log.info("transmission started by account %s", session.account_id)
+        # once started, the run goes to its end even if nobody waits for it any more (a
+        # logout): it is safe to re-run, and each of its batches commits on its own
+        self._transmission = self._transmit_executor.submit(
+            transmit, ctx.db, ctx.clock, mailers, structure_ids=structure_ids, progress=progress
+        )
+        return await asyncio.wrap_future(self._transmission)
+
+    async def outbox_failures(self, structure_id: int) -> tuple[OutboxFailure, ...]:
+        session = self._require_session()
+        return await self._call(lambda uow: failures(uow, session, structure_id))
+
     def close(self) -> None:
-        """Let the running call finish and stop the worker thread."""
+        """Let the running calls (a transmission too) finish, then stop both threads."""
         self._session = None
         self._executor.shutdown(wait=True, cancel_futures=True)
+        self._transmit_executor.shutdown(wait=True, cancel_futures=True)

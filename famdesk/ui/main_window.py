@@ -1,10 +1,15 @@
-"""The logged-in window: the header families know, then one tab per part of the portal."""
+"""The logged-in window: the header families know, then one tab per part of the portal.
+
+A family account gets "Home" and "Booking requests" (its own); staff get "Home" (acting for a
+family comes later), a "Transmit" button in the header and, in the status bar, the e-mails
+that could not be sent.
+"""
 
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -18,14 +23,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from famdesk.i18n import _
+from famdesk.i18n import _, ngettext
 from famdesk.services.auth import SessionInfo
 from famdesk.services.home import HomePage
+from famdesk.services.outbox import OutboxFailure
 from famdesk.ui.errors import clear_retry_notice, present_error
 from famdesk.ui.formats import last_update_text
 from famdesk.ui.gateway import Gateway
 from famdesk.ui.home_panel import HomePanel
 from famdesk.ui.runner import Job, Runner
+from famdesk.ui.tracking_panel import TrackingPanel
+from famdesk.ui.transmission_dialog import OutboxFailuresDialog, TransmissionDialog
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +73,10 @@ class MainWindow(QMainWindow):
         self.structure_label.setObjectName("structureName")
         self.last_update_label = QLabel()
         self.last_update_label.setObjectName("lastUpdate")
+        self.transmit_button: QPushButton | None = None
+        self.transmission_dialog: TransmissionDialog | None = None
+        self.failures_dialog: OutboxFailuresDialog | None = None
+        self._failures: tuple[OutboxFailure, ...] = ()
 
         header = QFrame()
         header.setObjectName("headerBand")
@@ -84,7 +96,17 @@ class MainWindow(QMainWindow):
         structure_row.addWidget(self.structure_combo)
         structure_row.addWidget(self.structure_label)
         grid.addLayout(structure_row, 1, 0, 1, 3)
-        grid.addWidget(self.last_update_label, 1, 4, 1, 2)
+        if session.is_staff:
+            self.transmit_button = QPushButton(_("Transmit"))
+            self.transmit_button.setObjectName("transmitButton")
+            self.transmit_button.setToolTip(
+                _("Run the transmission now: mark the requests, e-mail the reports")
+            )
+            self.transmit_button.clicked.connect(self._on_transmit_button_clicked)
+            grid.addWidget(self.last_update_label, 1, 4)
+            grid.addWidget(self.transmit_button, 1, 5)
+        else:
+            grid.addWidget(self.last_update_label, 1, 4, 1, 2)
         grid.setColumnStretch(3, 1)
 
         self.home_panel = HomePanel()
@@ -92,6 +114,12 @@ class MainWindow(QMainWindow):
         self.tabs.setObjectName("mainTabs")
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.home_panel, _("Home"))
+        # staff see a family's requests once they act for one (not yet): no empty tab
+        self.tracking_panel: TrackingPanel | None = None
+        if not session.is_staff:
+            self.tracking_panel = TrackingPanel(gateway, runner)
+            self.tabs.addTab(self.tracking_panel, _("Booking requests"))
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -100,7 +128,15 @@ class MainWindow(QMainWindow):
         layout.addWidget(header)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
-        self.statusBar()
+        self.failures_label = QLabel()
+        self.failures_label.setObjectName("outboxFailures")
+        self.failures_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        self.failures_label.linkActivated.connect(self._on_failures_label_link_activated)
+        self.failures_label.hide()
+        self.statusBar().addPermanentWidget(self.failures_label)
 
         self._fill_structures(session)
         self.structure_combo.currentIndexChanged.connect(
@@ -132,6 +168,9 @@ class MainWindow(QMainWindow):
 
     def _select_structure(self, structure_id: int) -> None:
         self._structure_id = structure_id
+        if self.tracking_panel is not None:
+            self.tracking_panel.set_structure(structure_id)
+        self._show_failures(())
         self.reload()
 
     def reload(self) -> None:
@@ -141,13 +180,26 @@ class MainWindow(QMainWindow):
         self._request += 1
         request = self._request
         self.statusBar().showMessage(_("Loading…"))
-        job = self._runner.submit(
-            self._gateway.home(self._structure_id),
-            lambda page: self._on_home_loaded(request, page),
-            lambda exc: self._on_home_failed(request, exc),
-        )
         self._jobs = [j for j in self._jobs if not j.done()]
-        self._jobs.append(job)
+        self._jobs.append(
+            self._runner.submit(
+                self._gateway.home(self._structure_id),
+                lambda page: self._on_home_loaded(request, page),
+                lambda exc: self._on_home_failed(request, exc),
+            )
+        )
+        if self._session.is_staff:
+            self._jobs.append(
+                self._runner.submit(
+                    self._gateway.outbox_failures(self._structure_id),
+                    lambda failures: self._on_failures_loaded(request, failures),
+                    lambda exc: self._on_failures_failed(request, exc),
+                )
+            )
+        if self.tracking_panel is not None:
+            self.tracking_panel.mark_stale()
+            if self.tabs.currentWidget() is self.tracking_panel:
+                self.tracking_panel.ensure_loaded()
 
     def _on_home_loaded(self, request: int, page: HomePage) -> None:
         if request != self._request:
@@ -166,7 +218,58 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()
         present_error(self, exc, retry=self.reload)
 
+    # -- staff ------------------------------------------------------------------
+
+    def _on_failures_loaded(self, request: int, failures: tuple[OutboxFailure, ...]) -> None:
+        if request == self._request:
+            self._show_failures(failures)
+
+    def _on_failures_failed(self, request: int, exc: BaseException) -> None:
+        if request == self._request:
+            log.warning("outbox failures not shown: %s", exc)
+            self._show_failures(())
+
+    def _show_failures(self, failures: tuple[OutboxFailure, ...]) -> None:
+        self._failures = tuple(failures)
+        count = len(self._failures)
+        text = ngettext("{count} e-mail failed", "{count} e-mails failed", count).format(
+            count=count
+        )
+        self.failures_label.setText(f'<a href="#failures">{text}</a>' if count else "")
+        self.failures_label.setToolTip(_("Show the e-mails that could not be sent"))
+        self.failures_label.setVisible(bool(count))
+        if self.failures_dialog is not None:
+            self.failures_dialog.set_failures(self._failures)
+
+    def _on_failures_label_link_activated(self, _link: str) -> None:
+        if self.failures_dialog is None:
+            self.failures_dialog = OutboxFailuresDialog(self)
+        self.failures_dialog.set_failures(self._failures)
+        self.failures_dialog.show()
+        self.failures_dialog.raise_()
+
+    def _on_transmit_button_clicked(self) -> None:
+        if self._session is None:
+            return
+        if self.transmission_dialog is None:
+            names = [choice.name for choice in self._session.structures]
+            self.transmission_dialog = TransmissionDialog(self._gateway, self._runner, names, self)
+            self.transmission_dialog.transmission_finished.connect(
+                self._on_transmission_dialog_transmission_finished
+            )
+        # non-modal: the desk keeps working while the run goes on
+        self.transmission_dialog.show()
+        self.transmission_dialog.raise_()
+        self.transmission_dialog.activateWindow()
+
+    def _on_transmission_dialog_transmission_finished(self, _summary: object) -> None:
+        self.reload()  # "Site updated", the failed e-mails
+
     # -- slots ------------------------------------------------------------------
+
+    def _on_tabs_current_changed(self, _index: int) -> None:
+        if self.tracking_panel is not None and self.tabs.currentWidget() is self.tracking_panel:
+            self.tracking_panel.ensure_loaded()
 
     def _on_structure_combo_current_index_changed(self, index: int) -> None:
         structure_id = self.structure_combo.itemData(index)
@@ -204,5 +307,13 @@ class MainWindow(QMainWindow):
         for label in (self.user_label, self.structure_label, self.last_update_label):
             label.clear()
         self.home_panel.clear()
+        if self.tracking_panel is not None:
+            self.tracking_panel.clear()
+        self.tabs.setCurrentWidget(self.home_panel)
+        self._show_failures(())
+        if self.failures_dialog is not None:
+            self.failures_dialog.close()
+        if self.transmission_dialog is not None:
+            self.transmission_dialog.forget()
         self.statusBar().clearMessage()
         clear_retry_notice(self)

@@ -22,6 +22,7 @@ COLOUR_NAMES = (
     "surface",
     "text",
     "muted_text",
+    "disabled_text",
     "header_background",
     "header_text",
     "accent",
@@ -54,6 +55,7 @@ LIGHT = ThemePalette(
             "surface": "#ffffff",
             "text": "#1b1f24",
             "muted_text": "#555e69",
+            "disabled_text": "#9aa1ab",
             "header_background": "#1f4e8c",
             "header_text": "#ffffff",
             "accent": "#1f4e8c",
@@ -73,6 +75,7 @@ HIGH_CONTRAST = ThemePalette(
             "surface": "#000000",
             "text": "#ffffff",
             "muted_text": "#ffffff",
+            "disabled_text": "#a0a0a0",
             "header_background": "#000000",
             "header_text": "#ffff00",
             "accent": "#ffff00",
@@ -121,6 +124,16 @@ QLabel#errorLabel, QLabel[role="fieldError"] {{ color: {c["error_text"]}; }}
 QLabel#pageTitle {{ font-size: 15pt; font-weight: 600; color: {c["text"]}; }}
 QLabel#emptyState, QLabel[role="hint"] {{ color: {c["muted_text"]}; }}
 QListView#newsList {{ background: {c["surface"]}; border: 1px solid {c["separator"]}; }}
+QWidget#trackingPanel {{ background: {c["window"]}; }}
+QTableView#trackingTable {{
+    background: {c["surface"]}; border: 1px solid {c["separator"]};
+    gridline-color: {c["separator"]};
+}}
+QTableView#trackingTable::item {{ padding: 2px 6px; }}
+QTableView#trackingTable QHeaderView::section, QTableWidget#outboxFailuresTable QHeaderView::section {{
+    padding: 4px 6px;
+}}
+QLabel#stepLabel {{ font-weight: 600; color: {c["text"]}; }}
 QPushButton#loginButton {{
     background: {c["accent"]}; color: {c["accent_text"]}; border: none;
     border-radius: 3px; padding: 6px 18px; font-weight: 600;
@@ -131,6 +144,7 @@ QLineEdit {{
     border: 1px solid {c["muted_text"]}; border-radius: 3px; padding: 4px;
 }}
 QLineEdit:focus {{ border: 2px solid {c["focus"]}; padding: 3px; }}
+QLineEdit:disabled {{ color: {c["disabled_text"]}; border-color: {c["separator"]}; }}
 """
 
 
@@ -163,5 +177,9 @@ def apply_theme(app: QApplication, palette: ThemePalette = LIGHT) -> None:
     qpalette = QPalette(app.palette())
     for qt_role, name in roles.items():
         qpalette.setColor(qt_role, palette.colour(name))
+    # a disabled button or field must not look like one that answers
+    disabled = QPalette.ColorGroup.Disabled
+    for qt_role in (role.WindowText, role.Text, role.ButtonText):
+        qpalette.setColor(disabled, qt_role, palette.colour("disabled_text"))
     app.setPalette(qpalette)
     app.setStyleSheet(stylesheet(palette))

@@ -54,7 +54,7 @@ def test_a_family_sees_its_requests_with_who_made_them(town):
     assert all(line.transmission_text == "Non transmis" for line in martin.lines)
     dubois = view(town, town.dubois)
     assert [(line.kind, line.outcome, line.made_by) for line in dubois.lines] == [
-        (MovementKind.PROMOTION, MovementOutcome.ACCEPTED, "Liste d'attente (une place s'est libérée)"),
+        (MovementKind.PROMOTION, MovementOutcome.ACCEPTED, "Liste d'attente"),
         (MovementKind.BOOK, MovementOutcome.WAITLISTED, "Famille"),
     ]
 

@@ -59,6 +59,23 @@ def visible_texts() -> list[str]:
     return texts
 
 
+def run(coro: Coroutine[Any, Any, Any]) -> Any:
+    """The result of a gateway call, at once (raises its error)."""
+    outcome: dict[str, Any] = {}
+
+    def failed(exc: BaseException) -> None:
+        raise exc
+
+    SyncRunner().submit(coro, lambda value: outcome.setdefault("value", value), failed)
+    return outcome.get("value")
+
+
+def column_texts(view: QAbstractItemView, column: int) -> list[str]:
+    """What a column of a table view shows, top to bottom (after its sorting)."""
+    model = view.model()
+    return [str(model.index(row, column).data() or "") for row in range(model.rowCount())]
+
+
 class _HeldJob:
     def __init__(self, runner: ManualRunner, entry: tuple) -> None:
         self._runner = runner

@@ -6,19 +6,23 @@ import pytest
 from PySide6.QtCore import Qt
 
 from famdesk.i18n import _
+from famdesk.services.tracking import TrackingFilter
 from famdesk.ui.formats import last_update_text
 from famdesk.ui.shell import AppShell
 from tests.ui.factories import (
+    APS,
     CENTRE,
     CENTRE_NEWS,
     FAMILY_LOGIN,
     FAMILY_NAME,
     FAMILY_PASSWORD,
     LAST_TRANSMISSION,
+    LEA,
+    MEALS,
     TOWN,
     TOWN_NEWS,
 )
-from tests.ui.helpers import ManualRunner, visible_texts
+from tests.ui.helpers import ManualRunner, visible_texts, widget_texts
 
 
 @pytest.fixture
@@ -94,7 +98,9 @@ def test_the_right_password_opens_the_portal(qtbot, shell, portal):
     assert window.home_panel.title_label.text() == CENTRE
     assert news_titles(window) == [CENTRE_NEWS]
     assert window.last_update_label.text() == _("Site updated: {when}").format(when=_("never"))
-    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [_("Home")]
+    tabs = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert tabs == [_("Home"), _("Booking requests")]
+    assert window.transmit_button is None
 
 
 def test_switching_structure_shows_its_news(qtbot, shell, portal):
@@ -117,11 +123,18 @@ def test_switching_structure_shows_its_news(qtbot, shell, portal):
     assert not window.home_panel.shows_empty_state()
 
 
-def test_logout_returns_to_an_empty_login_window(qtbot, shell, gateway):
+def test_logout_returns_to_an_empty_login_window(qtbot, shell, gateway, booked):
     type_credentials(qtbot, shell, FAMILY_LOGIN, FAMILY_PASSWORD)
     qtbot.keyClick(shell.login_window.password_edit, Qt.Key.Key_Return)
     window = shell.main_window
-    assert FAMILY_NAME in visible_texts()
+    window.structure_combo.setCurrentIndex(window.structure_combo.findText(TOWN))
+    window.tabs.setCurrentWidget(window.tracking_panel)
+    filters = window.tracking_panel.filters
+    filters.child_combo.setCurrentIndex(filters.child_combo.findText(LEA))
+    filters.outcome_combo.setCurrentIndex(1)
+    filters.whole_period_check.setChecked(False)
+    assert window.tracking_panel.model.rowCount() > 0
+    assert FAMILY_NAME in visible_texts() and LEA in visible_texts()
 
     qtbot.mouseClick(window.logout_button, Qt.MouseButton.LeftButton)
 
@@ -134,6 +147,16 @@ def test_logout_returns_to_an_empty_login_window(qtbot, shell, gateway):
         assert not any(trace in text for text in texts), trace
     # the window that was left holds nothing either, should it be shown again
     assert window.user_label.text() == "" and window.home_panel.news_model.rowCount() == 0
+    left = list(widget_texts(window))
+    for trace in ("MARTIN", APS, MEALS, _("Not transmitted")):
+        assert not any(trace in text for text in left), trace
+    panel = window.tracking_panel
+    assert panel.model.rowCount() == 0 and panel.proxy.rowCount() == 0
+    assert panel.filters.current_filter() == TrackingFilter()
+    assert panel.filters.child_combo.count() == 1
+    assert panel.filters.activity_combo.count() == 1
+    assert panel.filters.whole_period_check.isChecked()
+    assert panel.shows_empty_state() and not panel.print_button.isEnabled()
 
 
 def test_the_button_is_disabled_while_the_login_runs(qtbot, gateway):

@@ -2,32 +2,25 @@
 
 from __future__ import annotations
 
-import asyncio
+import threading
 
 import pytest
-import qasync
 from PySide6.QtCore import Qt
 
+from famdesk.i18n import _
+from famdesk.ui.gateway import LocalGateway
+from famdesk.ui.main_window import MainWindow
 from famdesk.ui.runner import QasyncRunner
 from famdesk.ui.shell import AppShell
-from tests.ui.factories import CENTRE_NEWS, FAMILY_LOGIN, FAMILY_NAME, FAMILY_PASSWORD
-
-
-@pytest.fixture
-def qasync_loop(qapp):
-    """An asyncio loop that runs whenever Qt processes events (qtbot.wait*, clicks)."""
-    loop = qasync.QEventLoop(qapp, already_running=True)
-    asyncio.set_event_loop(loop)
-    yield loop
-    for task in asyncio.all_tasks(loop):
-        task.cancel()
-    # Detach without stop(): stop() would exit the QApplication that pytest-qt keeps for the
-    # whole session. The loop was never started by us, so it is only marked stopped here.
-    qapp.aboutToQuit.disconnect(loop._after_run_forever)
-    asyncio.events._set_running_loop(None)
-    loop._QEventLoop__is_running = False
-    loop.close()
-    asyncio.set_event_loop(None)
+from tests.ui.factories import (
+    CENTRE_NEWS,
+    FAMILY_LOGIN,
+    FAMILY_NAME,
+    FAMILY_PASSWORD,
+    STAFF_LOGIN,
+    STAFF_NAME,
+    STAFF_PASSWORD,
+)
 
 
 def test_login_through_qasync_opens_the_portal(qtbot, qasync_loop, gateway):
@@ -58,3 +51,47 @@ def test_login_through_qasync_opens_the_portal(qtbot, qasync_loop, gateway):
     qtbot.mouseClick(window.logout_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: shell.main_window is None and shell.login_window.isVisible())
     assert runner.pending() == 0
+
+
+def test_the_desk_keeps_working_while_a_transmission_runs(qtbot, qasync_loop, portal_ctx, booked):
+    release = threading.Event()
+    sent: list[str] = []
+
+    class SlowServer:
+        def send(self, message):
+            assert release.wait(10), "the test never released the mail server"
+            sent.append(message["To"])
+
+    gateway = LocalGateway(portal_ctx, mailers=lambda structure: SlowServer())
+    runner = QasyncRunner(qasync_loop)
+    try:
+        sessions: list = []
+        runner.submit(gateway.login(STAFF_LOGIN, STAFF_PASSWORD), sessions.append, pytest.fail)
+        qtbot.waitUntil(lambda: bool(sessions), timeout=10_000)
+        window = MainWindow(gateway, runner, sessions[0])
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitUntil(lambda: window.user_label.text() == STAFF_NAME, timeout=10_000)
+
+        qtbot.mouseClick(window.transmit_button, Qt.MouseButton.LeftButton)
+        dialog = window.transmission_dialog
+        qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+
+        # the reports are written (progress reached the dialog), the run waits on the server
+        writing = _("Writing the reports to the families")
+        qtbot.waitUntil(lambda: dialog.step_label.text().startswith(writing), timeout=10_000)
+        assert dialog.is_running() and dialog.progress_bar.value() == 1
+        # ... and meanwhile the desk's own calls go through on their thread
+        pages: list = []
+        runner.submit(gateway.home(window.current_structure_id()), pages.append, pytest.fail)
+        qtbot.waitUntil(lambda: bool(pages), timeout=10_000)
+        assert dialog.is_running() and sent == []
+
+        release.set()
+        qtbot.waitUntil(lambda: dialog.summary is not None, timeout=10_000)
+        assert sent == ["hugo.martin@example.org"] and dialog.summary.emails_sent == 1
+        assert dialog.step_label.text() == _("Transmission finished.")
+        qtbot.waitUntil(lambda: "28/11/2026" in window.last_update_label.text())
+    finally:
+        release.set()
+        gateway.close()

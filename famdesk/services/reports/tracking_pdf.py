@@ -15,9 +15,8 @@ from famdesk.services.tracking import TrackingView
 
 
 def _times(line) -> str:  # type: ignore[no-untyped-def]
-    if line.arrival is None:
-        return ""
-    return f"{line.arrival:%H:%M}–{line.departure:%H:%M}"
+    times = [f"{t:%H:%M}" for t in (line.arrival, line.departure) if t is not None]
+    return "–".join(times)
 
 
 def tracking_pdf(view: TrackingView, printed_at: datetime, filters_text: str = "") -> bytes:
