@@ -45,3 +45,7 @@ class DatabaseUnavailableError(InfrastructureError):
 
 class SchemaMismatchError(InfrastructureError):
     """The database was made by a newer famdesk, or is not a famdesk database."""
+
+
+class TooManyAttemptsError(FamdeskError):
+    """This terminal tried to recover passwords too often: it waits a while."""

@@ -89,3 +89,14 @@ class SmtpSecurity(StrEnum):
     NONE = "none"
     STARTTLS = "starttls"
     SSL = "ssl"
+
+
+class RecoveryStep(StrEnum):
+    """What a terminal did in "Le retrouver" (each counts toward the terminal's limit)."""
+
+    OPTIONS = "options"
+    """Asked what a login may recover with."""
+    CODE_SENT = "code_sent"
+    """Asked for a one-time code by e-mail."""
+    WRONG_ANSWER = "wrong_answer"
+    WRONG_CODE = "wrong_code"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from famdesk.models.accounts import Account
@@ -26,6 +26,10 @@ class Family(Base):
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(32))
     address: Mapped[str | None] = mapped_column(String(255))
+    search_key: Mapped[str] = mapped_column(Text, default="", server_default="")
+    """The front desk's search text: names, children's names, login and e-mails, folded
+    (lower case, no accents). Kept by `famdesk.services.search_keys` at every ORM flush;
+    a bulk Core insert must set it itself (`search_keys.family_key`)."""
 
     structure: Mapped[Structure] = relationship()
     account: Mapped[Account | None] = relationship()

@@ -26,5 +26,8 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """A time-limited message (a one-time code): never sent after this instant, and its body
+    is erased once sent or expired, so that the code does not stay in the database."""
 
     __table_args__ = (Index(None, "sent_at", "next_attempt_at"),)

@@ -9,13 +9,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import ColumnElement, select
 
 from famdesk.i18n import _
-from famdesk.models import Activity, QuotientFamilial, Registration
+from famdesk.models import (
+    Activity,
+    QuotientFamilial,
+    Registration,
+    Structure,
+    TariffBracket,
+    TimeOption,
+)
 from famdesk.models.enums import ReservationStatus, TimeKind
 from famdesk.models.values import DeadlineRule
 from famdesk.services.calendars import is_public_holiday
@@ -58,10 +65,22 @@ class ActivityRules:
 
     @classmethod
     def of(cls, activity: Activity) -> ActivityRules:
+        return cls.build(
+            activity,
+            activity.structure.timezone,
+            [Bracket(b.qf_min, b.qf_max, b.amount_cents) for b in activity.brackets],
+            [(o.weekday, o.kind, o.at) for o in activity.time_options],
+        )
+
+    @classmethod
+    def build(cls, activity: Activity, timezone: str, brackets: Iterable[Bracket],
+              time_options: Iterable[tuple[int, TimeKind, time]]) -> ActivityRules:
+        """From the activity's row, its structure's time zone, its tariff brackets (by
+        qf_min) and its allowed times (weekday, arrival or departure, time)."""
         allowed: dict[int, tuple[list[time], list[time]]] = {}
-        for option in activity.time_options:
-            arrivals, departures = allowed.setdefault(option.weekday, ([], []))
-            (arrivals if option.kind is TimeKind.ARRIVAL else departures).append(option.at)
+        for weekday, kind, at in time_options:
+            arrivals, departures = allowed.setdefault(weekday, ([], []))
+            (arrivals if kind is TimeKind.ARRIVAL else departures).append(at)
         return cls(
             id=activity.id,
             structure_id=activity.structure_id,
@@ -69,17 +88,13 @@ class ActivityRules:
             label=activity.label,
             colour=activity.colour,
             display_order=activity.display_order,
-            tz=ZoneInfo(activity.structure.timezone),
+            tz=ZoneInfo(timezone),
             period_start=activity.period_start,
             period_end=activity.period_end,
             booking_rule=activity.booking_rule,
             cancellation_rule=activity.cancellation_rule,
             window=BookingWindow(activity.booking_opens_at, activity.booking_horizon_days),
-            tariff=Tariff(
-                activity.tariff_mode,
-                tuple(Bracket(b.qf_min, b.qf_max, b.amount_cents) for b in activity.brackets),
-                activity.slot_minutes,
-            ),
+            tariff=Tariff(activity.tariff_mode, tuple(brackets), activity.slot_minutes),
             time_entry=activity.time_entry,
             allowed={
                 weekday: AllowedTimes(tuple(sorted(a)), tuple(sorted(d)))
@@ -88,10 +103,10 @@ class ActivityRules:
         )
 
     def booking_deadline(self, day: date) -> datetime:
-        return deadline_for(day, self.booking_rule, self.tz, is_public_holiday)
+        return _deadline(day, self.booking_rule, self.tz)
 
     def cancellation_deadline(self, day: date) -> datetime:
-        return deadline_for(day, self.cancellation_rule, self.tz, is_public_holiday)
+        return _deadline(day, self.cancellation_rule, self.tz)
 
     def allowed_on(self, day: date) -> AllowedTimes | None:
         if not self.time_entry:
@@ -169,21 +184,50 @@ def load_rules(uow: UnitOfWork, activity_ids: Iterable[int]) -> dict[int, Activi
     ids = sorted(set(activity_ids))
     if not ids:
         return {}
-    activities = uow.session.scalars(
-        select(Activity)
-        .where(Activity.id.in_(ids))
-        .options(
-            selectinload(Activity.brackets),
-            selectinload(Activity.time_options),
-            selectinload(Activity.structure),
-        )
-    )
-    return {a.id: ActivityRules.of(a) for a in activities}
+    return _load_rules(uow, Activity.id.in_(ids))
 
 
 def structure_rules(uow: UnitOfWork, structure_id: int) -> dict[int, ActivityRules]:
-    ids = uow.session.scalars(select(Activity.id).where(Activity.structure_id == structure_id))
-    return load_rules(uow, ids)
+    return _load_rules(uow, Activity.structure_id == structure_id)
+
+
+def _load_rules(uow: UnitOfWork, which: ColumnElement[bool]) -> dict[int, ActivityRules]:
+    """Three queries (activities with their time zone, brackets, allowed times) and no
+    relationship loading: these run at every month view, recap and confirm."""
+    s = uow.session
+    rows = s.execute(
+        select(Activity, Structure.timezone).join(Structure, Structure.id == Activity.structure_id)
+        .where(which)
+    ).all()
+    if not rows:
+        return {}
+    ids = sorted(activity.id for activity, _tz in rows)
+    brackets: dict[int, list[Bracket]] = {}
+    for activity_id, qf_min, qf_max, cents in s.execute(
+        select(TariffBracket.activity_id, TariffBracket.qf_min, TariffBracket.qf_max,
+               TariffBracket.amount_cents)
+        .where(TariffBracket.activity_id.in_(ids))
+        .order_by(TariffBracket.activity_id, TariffBracket.qf_min)
+    ):
+        brackets.setdefault(activity_id, []).append(Bracket(qf_min, qf_max, cents))
+    options: dict[int, list[tuple[int, TimeKind, time]]] = {}
+    for activity_id, weekday, kind, at in s.execute(
+        select(TimeOption.activity_id, TimeOption.weekday, TimeOption.kind, TimeOption.at)
+        .where(TimeOption.activity_id.in_(ids))
+    ):
+        options.setdefault(activity_id, []).append((weekday, TimeKind(kind), at))
+    return {
+        activity.id: ActivityRules.build(activity, timezone, brackets.get(activity.id, ()),
+                                         options.get(activity.id, ()))
+        for activity, timezone in rows
+    }
+
+
+@lru_cache(maxsize=16384)
+def _deadline(day: date, rule: DeadlineRule, tz: ZoneInfo) -> datetime:
+    """`deadline_for()` remembered: a pure function of its arguments, asked twice per cell of
+    every month view (the public holidays do not change while famdesk runs)."""
+    return deadline_for(day, rule, tz, is_public_holiday)
 
 
 @dataclass(frozen=True)

@@ -83,34 +83,55 @@ def wrong_credentials() -> AuthenticationError:
 
 
 def authenticate(uow: UnitOfWork, clock: Clock, login: str, password: str) -> SessionInfo:
-    """Check `login` and `password`; the caller commits (counters change either way)."""
+    """Check `login` and `password`; commits (the counters change either way)."""
     now = clock.now()
     account = uow.session.scalar(select(Account).where(Account.login == normalize_login(login)))
     if account is None:
         verify_secret(None, password)
         log.info("login refused")
         raise wrong_credentials()
-    if account.locked_until is not None and account.locked_until > now:
-        raise locked_error(account, clock)
+    check_not_locked(account, clock)
     if not verify_secret(account.password_hash, password):
-        account.failed_logins += 1
-        if account.failed_logins >= MAX_FAILURES:
-            account.locked_until = now + LOCK_DURATION
-            account.failed_logins = 0
-            log.warning("account %s locked after %d failures", account.id, MAX_FAILURES)
-            uow.commit()
-            raise locked_error(account, clock)
+        locked = count_failure(account, clock)
         uow.commit()
+        if locked:
+            raise locked_error(account, clock)
         log.info("login refused")
         raise wrong_credentials()
-    account.failed_logins = 0
-    account.locked_until = None
+    clear_failures(account)
     account.last_login_at = now
     if needs_rehash(account.password_hash):
         account.password_hash = hash_secret(password)
     uow.commit()
     log.info("account %s logged in", account.id)
     return session_info(account)
+
+
+def is_locked(account: Account, clock: Clock) -> bool:
+    return account.locked_until is not None and account.locked_until > clock.now()
+
+
+def check_not_locked(account: Account, clock: Clock) -> None:
+    """Refuse a locked account (with the time it opens again)."""
+    if is_locked(account, clock):
+        raise locked_error(account, clock)
+
+
+def count_failure(account: Account, clock: Clock) -> bool:
+    """One more failed proof of identity — a password, a security answer, a recovery code —
+    toward the account's lock; True when this one locks it. The caller commits."""
+    account.failed_logins += 1
+    if account.failed_logins < MAX_FAILURES:
+        return False
+    account.locked_until = clock.now() + LOCK_DURATION
+    account.failed_logins = 0
+    log.warning("account %s locked after %d failures", account.id, MAX_FAILURES)
+    return True
+
+
+def clear_failures(account: Account) -> None:
+    account.failed_logins = 0
+    account.locked_until = None
 
 
 def locked_error(account: Account, clock: Clock) -> AccountLockedError:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import Row, insert, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 
 from famdesk.clock import Clock
@@ -41,6 +41,8 @@ from famdesk.services.uow import UnitOfWork
 log = logging.getLogger(__name__)
 
 MAX_DRAFT_LINES = 500
+ONE_STATEMENT = {"render_nulls": True}
+"""Bulk INSERTs keep NULLs in: rows with and without times then go in the same statement."""
 MOVEMENT_KIND = {
     LineKind.BOOK: MovementKind.BOOK,
     LineKind.CANCEL: MovementKind.CANCEL,
@@ -135,15 +137,17 @@ def _load_world(uow: UnitOfWork, clock: Clock, session: SessionInfo, draft: Draf
         children[child.id] = ChildFacts(child.id, family.id, family.structure_id, child.full_name)
     rules = load_rules(uow, {line.activity_id for line in draft})
     pairs = sorted({(line.activity_id, line.day) for line in draft})
-    day_query = select(ActivityDay).where(tuple_(ActivityDay.activity_id, ActivityDay.day).in_(pairs))
+    # plain columns, not ORM objects: the confirm writes by id (see `_write`)
+    day_query = select(
+        ActivityDay.id, ActivityDay.activity_id, ActivityDay.day, ActivityDay.capacity,
+        ActivityDay.waitlist_size, ActivityDay.booked_count, ActivityDay.waitlisted_count,
+    ).where(tuple_(ActivityDay.activity_id, ActivityDay.day).in_(pairs))
     if lock:
         # lock the open days involved, always in the same order, so two confirms cannot deadlock
         day_query = day_query.order_by(ActivityDay.id).with_for_update()
-    rows = list(s.scalars(day_query))
     days = {
-        (row.activity_id, row.day): DayBook(row.id, row.capacity, row.waitlist_size,
-                                            row.booked_count, row.waitlisted_count)
-        for row in rows
+        (activity_id, day): DayBook(day_id, capacity, waitlist_size, booked, waitlisted)
+        for day_id, activity_id, day, capacity, waitlist_size, booked, waitlisted in s.execute(day_query)
     }
     by_id = {book.id: book for book in days.values()}
     for reservation_id, day_id in s.execute(
@@ -155,16 +159,19 @@ def _load_world(uow: UnitOfWork, clock: Clock, session: SessionInfo, draft: Draf
         by_id[day_id].queue.append(reservation_id)
     keys = {line.key for line in draft}
     held = {}
-    for r in s.scalars(
-        select(Reservation).where(
+    for rid, child_id, activity_id, day, status, arrival, departure, price_cents in s.execute(
+        select(Reservation.id, Reservation.child_id, Reservation.activity_id, Reservation.day,
+               Reservation.status, Reservation.arrival, Reservation.departure,
+               Reservation.price_cents)
+        .where(
             Reservation.child_id.in_(child_ids),
             tuple_(Reservation.activity_id, Reservation.day).in_(pairs),
             Reservation.status.in_(ACTIVE_STATUSES),
         )
     ):
-        key = (r.child_id, r.activity_id, r.day)
+        key = (child_id, activity_id, day)
         if key in keys:
-            held[key] = Held(r.id, ReservationStatus(r.status), r.arrival, r.departure, r.price_cents)
+            held[key] = Held(rid, ReservationStatus(status), arrival, departure, price_cents)
     return World(
         now=clock.now(),
         children=children,
@@ -242,17 +249,19 @@ def confirm(
     previous = _stored_answer(uow, key)  # a twin request may have committed while we waited
     if previous is not None:
         return ConfirmResult(key, previous, replayed=True)
+    read = {book.id: (book.booked, book.waitlisted) for book in world.days.values()}
     decisions = plan(world, draft)
     if source is None:
         source = ReservationSource.DESK if session.is_staff else ReservationSource.PORTAL
-    _write(uow, world, session, decisions, source=source, terminal=terminal,
-           override_reason=override_reason if passing else None)
     recap = _recap(world, decisions)
-    uow.session.add(IdempotencyKey(
-        key=key, account_id=session.account_id or None, created_at=world.now,
-        answer=json.dumps({"lines": [line.to_json() for line in recap.lines], "total": str(recap.total)}),
-    ))
     try:
+        # the writes too: without the lock, the index on active reservations may refuse them
+        _write(uow, world, session, decisions, read, source=source, terminal=terminal,
+               override_reason=override_reason if passing else None)
+        uow.session.add(IdempotencyKey(
+            key=key, account_id=session.account_id or None, created_at=world.now,
+            answer=json.dumps({"lines": [line.to_json() for line in recap.lines], "total": str(recap.total)}),
+        ))
         uow.commit()
     except IntegrityError as exc:
         uow.session.rollback()
@@ -278,72 +287,110 @@ def _stored_answer(uow: UnitOfWork, key: str) -> Recap | None:
     return Recap(bookings, cancellations, Decimal(data["total"]))
 
 
-def _write(uow: UnitOfWork, world: World, session: SessionInfo, decisions: list[Decision], *,
-           source: ReservationSource, terminal: str, override_reason: str | None) -> None:
+def _write(uow: UnitOfWork, world: World, session: SessionInfo, decisions: list[Decision],
+           read: dict[int, tuple[int, int]], *, source: ReservationSource, terminal: str,
+           override_reason: str | None) -> None:
+    """Write what `plan()` decided in a few statements whatever the number of lines: the
+    changed reservations and day counters (`read`: as they were before planning) as UPDATEs
+    by id, the new reservations and the movements as multi-row INSERTs (no ORM object is built
+    or flushed line by line)."""
     s = uow.session
     now = world.now
-    day_rows = {
-        row.id: row
-        for row in s.scalars(select(ActivityDay).where(ActivityDay.id.in_([b.id for b in world.days.values()])))
-    }
-    created: dict[int, Reservation] = {}
-
-    def movement(d: Decision, reservation: Reservation | None, kind: MovementKind,
-                 outcome: MovementOutcome, remark: str | None, actor: bool = True) -> Movement:
-        child = world.children[d.line.child_id]
-        return Movement(
-            reservation=reservation, family_id=child.family_id, child_id=child.id,
-            activity_id=d.line.activity_id, day=d.line.day, arrival=d.line.arrival,
-            departure=d.line.departure, kind=kind, outcome=outcome,
-            source=source if actor else (reservation.source if reservation else source),
-            remark=remark or "", deadline_override_reason=override_reason if actor else None,
-            actor_account_id=(session.account_id or None) if actor else None,
-            on_behalf_family_id=child.family_id if actor and (session.is_staff or session.is_system) else None,
-            terminal=terminal, created_at=now,
-        )
+    changes: dict[int, dict] = {}  # reservation id -> new values (the last change wins)
+    new_rows: list[dict] = []
+    pseudo_ids: dict[tuple[int, int, date], int] = {}
+    movements: list[dict] = []
+    actor_id = session.account_id or None
+    staff_acts = session.is_staff or session.is_system
+    # cancellations are planned before any booking: only reservations already saved wait
+    promoted = _promoted(uow, [rid for d in decisions for rid in d.promoted])
 
     for d in decisions:
         if not d.known:
             continue
-        kind = MOVEMENT_KIND[d.line.kind]
-        reservation: Reservation | None = None
+        reservation_id = d.reservation_id if d.reservation_id is not None and d.reservation_id > 0 else None
         if d.outcome in (Outcome.BOOKED, Outcome.WAITLISTED):
             book = world.days[(d.line.activity_id, d.line.day)]
-            reservation = Reservation(
-                child_id=d.line.child_id, activity_id=d.line.activity_id, activity_day_id=book.id,
-                day=d.line.day, arrival=d.line.arrival, departure=d.line.departure,
-                status=ReservationStatus.BOOKED if d.outcome is Outcome.BOOKED else ReservationStatus.WAITLISTED,
-                requested_at=now, source=source, price_cents=d.price_cents,
-            )
-            s.add(reservation)
+            new_rows.append({
+                "child_id": d.line.child_id, "activity_id": d.line.activity_id,
+                "activity_day_id": book.id, "day": d.line.day, "arrival": d.line.arrival,
+                "departure": d.line.departure,
+                "status": ReservationStatus.BOOKED if d.outcome is Outcome.BOOKED else ReservationStatus.WAITLISTED,
+                "requested_at": now, "source": source, "price_cents": d.price_cents,
+                "enrollment_id": None,
+            })
             assert d.reservation_id is not None
-            created[d.reservation_id] = reservation
-        elif d.reservation_id is not None and d.outcome in (Outcome.CANCELLED, Outcome.TIMES_CHANGED):
-            reservation = s.get(Reservation, d.reservation_id)
-            assert reservation is not None
-            if d.outcome is Outcome.CANCELLED:
-                reservation.status = ReservationStatus.CANCELLED
-            else:
-                reservation.arrival, reservation.departure = d.line.arrival, d.line.departure
-                reservation.price_cents = d.price_cents
-        elif d.reservation_id is not None and d.reservation_id > 0:
-            reservation = s.get(Reservation, d.reservation_id)
-        s.add(movement(d, reservation, kind, MOVEMENT_OUTCOME[d.outcome], d.reason))
+            pseudo_ids[d.line.key] = reservation_id = d.reservation_id
+        elif reservation_id is not None and d.outcome is Outcome.CANCELLED:
+            changes.setdefault(reservation_id, {})["status"] = ReservationStatus.CANCELLED
+        elif reservation_id is not None and d.outcome is Outcome.TIMES_CHANGED:
+            changes.setdefault(reservation_id, {}).update(
+                arrival=d.line.arrival, departure=d.line.departure, price_cents=d.price_cents)
+        child = world.children[d.line.child_id]
+        movements.append(_movement_row(
+            reservation_id=reservation_id, family_id=child.family_id, child_id=child.id,
+            activity_id=d.line.activity_id, day=d.line.day, arrival=d.line.arrival,
+            departure=d.line.departure, kind=MOVEMENT_KIND[d.line.kind],
+            outcome=MOVEMENT_OUTCOME[d.outcome], source=source, remark=d.reason or "",
+            deadline_override_reason=override_reason, actor_account_id=actor_id,
+            on_behalf_family_id=child.family_id if staff_acts else None, terminal=terminal,
+            created_at=now,
+        ))
         for promoted_id in d.promoted:
-            promoted = created.get(promoted_id) or s.get(Reservation, promoted_id)
-            assert promoted is not None
-            promoted.status = ReservationStatus.BOOKED
-            s.flush()
-            child = s.get(Child, promoted.child_id)
-            assert child is not None
-            s.add(Movement(
-                reservation=promoted, family_id=child.family_id, child_id=child.id,
-                activity_id=promoted.activity_id, day=promoted.day, arrival=promoted.arrival,
-                departure=promoted.departure, kind=MovementKind.PROMOTION,
-                outcome=MovementOutcome.ACCEPTED, source=promoted.source,
-                remark=_("a place was freed"), terminal=terminal, created_at=now,
+            changes.setdefault(promoted_id, {})["status"] = ReservationStatus.BOOKED
+            row = promoted[promoted_id]
+            movements.append(_movement_row(
+                reservation_id=promoted_id, family_id=row.family_id, child_id=row.child_id,
+                activity_id=row.activity_id, day=row.day, arrival=row.arrival,
+                departure=row.departure, kind=MovementKind.PROMOTION,
+                outcome=MovementOutcome.ACCEPTED, source=row.source,
+                remark=_("a place was freed"), deadline_override_reason=None,
+                actor_account_id=None, on_behalf_family_id=None, terminal=terminal,
+                created_at=now,
             ))
-    for book in world.days.values():
-        row = day_rows[book.id]
-        row.booked_count, row.waitlisted_count = book.booked, book.waitlisted
-    s.flush()
+    # changes first: the index on active reservations sees the cancellations before new rows
+    by_columns: dict[tuple[str, ...], list[dict]] = {}
+    for rid, values in changes.items():
+        by_columns.setdefault(tuple(sorted(values)), []).append({"id": rid, **values})
+    for rows in by_columns.values():
+        s.execute(update(Reservation), rows)
+    counters = [
+        {"id": book.id, "booked_count": book.booked, "waitlisted_count": book.waitlisted}
+        for book in world.days.values() if read[book.id] != (book.booked, book.waitlisted)
+    ]
+    if counters:
+        s.execute(update(ActivityDay), counters)
+    saved: dict[int, int] = {}
+    if new_rows:
+        # matched on (child, activity, day), unique among active reservations: RETURNING's
+        # order does not matter, so the rows go in one statement
+        for rid, child_id, activity_id, day in s.execute(
+            insert(Reservation).returning(Reservation.id, Reservation.child_id,
+                                          Reservation.activity_id, Reservation.day),
+            new_rows,
+            execution_options=ONE_STATEMENT,
+        ):
+            saved[pseudo_ids[(child_id, activity_id, day)]] = rid
+    for movement in movements:
+        if movement["reservation_id"] is not None and movement["reservation_id"] < 0:
+            movement["reservation_id"] = saved[movement["reservation_id"]]
+    if movements:
+        s.execute(insert(Movement), movements, execution_options=ONE_STATEMENT)
+
+
+def _promoted(uow: UnitOfWork, ids: list[int]) -> dict[int, Row]:
+    """What a promotion's movement tells of the reservations promoted, in one query."""
+    if not ids:
+        return {}
+    rows = uow.session.execute(
+        select(Reservation.id, Reservation.child_id, Reservation.activity_id, Reservation.day,
+               Reservation.arrival, Reservation.departure, Reservation.source, Child.family_id)
+        .join(Child, Child.id == Reservation.child_id)
+        .where(Reservation.id.in_(sorted(set(ids))))
+    )
+    return {row.id: row for row in rows}
+
+
+def _movement_row(**values: object) -> dict:
+    """A movement as inserted (every row of one INSERT has the same columns)."""
+    return {**values, "transmitted_at": None, "reported_at": None}

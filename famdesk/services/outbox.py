@@ -4,6 +4,10 @@
 each message in its own short transaction, with retries and a growing delay; a message the
 server refuses for good, or that failed too often, stays in the outbox with its error, for
 staff to see (`failures()`).
+
+A time-limited message (`expires_at`: a one-time code) is never sent after that instant,
+and its body is erased as soon as it is sent or expired: the code does not stay in the
+database.
 """
 
 from __future__ import annotations
@@ -14,12 +18,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import or_, select
+from sqlalchemy import CursorResult, or_, select, update
 
 from famdesk.clock import Clock
-from famdesk.i18n import _
+from famdesk.i18n import N_, _
 from famdesk.models import OutboxMessage, Structure
 from famdesk.secrets import SecretStore
 from famdesk.services.auth import SessionInfo
@@ -39,6 +44,7 @@ MAX_ATTEMPTS = 6
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1),
            timedelta(hours=4))
 MailerFactory = Callable[[Structure], Mailer | None]
+ERASED_BODY = N_("(erased: this message held a one-time code)")
 
 
 def queue(
@@ -52,14 +58,16 @@ def queue(
     body_html: str | None = None,
     family_id: int | None = None,
     urgent: bool = False,
+    expires_at: datetime | None = None,
 ) -> OutboxMessage:
     """Add a message to the unit of work (sent after it commits). A malformed address is
-    kept, marked failed, so that staff see it."""
+    kept, marked failed, so that staff see it. A message with `expires_at` is not sent after
+    that instant, and its body is erased once sent or expired."""
     now = clock.now()
     message = OutboxMessage(
         structure_id=structure_id, family_id=family_id, recipient=recipient.strip(),
         subject=subject, body_text=body_text, body_html=body_html, urgent=urgent,
-        attempts=0, next_attempt_at=now, created_at=now,
+        attempts=0, next_attempt_at=now, created_at=now, expires_at=expires_at,
     )
     try:
         message.recipient = validate_email(recipient, check_deliverability=False).normalized
@@ -67,6 +75,7 @@ def queue(
         message.attempts = MAX_ATTEMPTS
         message.next_attempt_at = None
         message.last_error = _("malformed address")
+        _erase_if_limited(message)
     uow.session.add(message)
     return message
 
@@ -100,11 +109,13 @@ def send_pending(
 ) -> SendSummary:
     """Send the messages that are due. Each is marked sent right after the server took it."""
     now = clock.now()
+    _erase_expired(db, now)
     with UnitOfWork(db) as uow:
         query = (
             select(OutboxMessage.id, OutboxMessage.structure_id)
             .where(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS,
-                   or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now))
+                   or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
+                   or_(OutboxMessage.expires_at.is_(None), OutboxMessage.expires_at > now))
             .order_by(OutboxMessage.urgent.desc(), OutboxMessage.id)
             .limit(limit)
         )
@@ -128,12 +139,15 @@ def send_pending(
             message = uow.session.get_one(OutboxMessage, message_id)
             if message.sent_at is not None:  # another sender was quicker
                 continue
+            if message.expires_at is not None and message.expires_at <= clock.now():
+                continue  # too late: erased by the next run
             try:
                 mailer.send(_email(message, structures[message_structure]))
             except PermanentFailure as exc:
                 message.attempts = MAX_ATTEMPTS
                 message.last_error = str(exc)[:500]
                 message.next_attempt_at = None
+                _erase_if_limited(message)
                 failed += 1
                 log.warning("outbox %s refused for good: %s", message.id, exc)
             except TemporaryFailure as exc:
@@ -147,11 +161,41 @@ def send_pending(
                 message.attempts += 1
                 message.sent_at = clock.now()
                 message.last_error = None
+                _erase_if_limited(message)
                 sent += 1
             uow.commit()
     if sent or retried or failed:
         log.info("outbox: %d sent, %d to retry, %d failed, %d waiting", sent, retried, failed, waiting)
     return SendSummary(sent, retried, failed, waiting)
+
+
+def _erase_if_limited(message: OutboxMessage) -> None:
+    """A time-limited message that will not be sent (again) loses its body (a code)."""
+    if message.expires_at is not None:
+        message.body_text, message.body_html = _(ERASED_BODY), None
+
+
+def _erase_expired(db: Database, now: datetime) -> None:
+    """Give up the time-limited messages not sent in time, and erase their bodies."""
+    with UnitOfWork(db) as uow:
+        late = uow.session.scalar(
+            select(OutboxMessage.id).where(
+                OutboxMessage.sent_at.is_(None), OutboxMessage.expires_at <= now,
+                OutboxMessage.next_attempt_at.is_not(None),
+            ).limit(1)
+        )
+    if late is None:
+        return
+    with UnitOfWork(db, write=True) as uow:
+        result: CursorResult[Any] = uow.session.execute(  # type: ignore[assignment]
+            update(OutboxMessage)
+            .where(OutboxMessage.sent_at.is_(None), OutboxMessage.expires_at <= now,
+                   OutboxMessage.next_attempt_at.is_not(None))
+            .values(body_text=_(ERASED_BODY), body_html=None, attempts=MAX_ATTEMPTS,
+                    next_attempt_at=None, last_error=_("not sent in time: it was only valid for a few minutes"))
+        )
+        uow.commit()
+    log.info("outbox: %d time-limited message(s) given up", result.rowcount)
 
 
 def _email(message: OutboxMessage, structure: Structure) -> EmailMessage:

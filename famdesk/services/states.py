@@ -60,11 +60,12 @@ class Capacity:
 
     @property
     def places_left(self) -> int | None:
-        """None when unlimited; 0 while anyone waits (a late free place is not for newcomers)."""
-        if self.capacity is None:
-            return None
+        """0 while anyone waits (a late free place is not for newcomers), even on an unlimited
+        day; else None when unlimited."""
         if self.waitlisted > 0:
             return 0
+        if self.capacity is None:
+            return None
         return max(self.capacity - self.booked, 0)
 
     @property

@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 from types import TracebackType
 
+from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from famdesk.services.database import Database, unavailable
+from famdesk.services.search_keys import keep_search_keys
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +30,8 @@ class UnitOfWork:
     def __enter__(self) -> UnitOfWork:
         bind = self.db.write_engine if self.write else self.db.engine
         self.session = Session(bind=bind, expire_on_commit=False, autoflush=True)
+        # the families' search keys follow every change of the names they hold
+        event.listen(self.session, "before_flush", keep_search_keys)
         return self
 
     def __exit__(

@@ -8,6 +8,10 @@ past authorization (it may still be refused for another reason, never for who ac
 the refusal is about the session, not about bad arguments.
 
 Adding a service: add its refusal here (or, if it only reads, its name to `READ_ONLY`).
+
+A service that acts only on the session's OWN account ("Profil": no account, family or
+child id among its parameters, so there is no one else's to refuse) goes to `OWN_ACCOUNT`
+instead: it must take no such id, and refuse famdesk itself (which has no account).
 """
 
 from __future__ import annotations
@@ -22,12 +26,14 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
 import famdesk.services
 from famdesk.clock import FixedClock
 from famdesk.errors import FamdeskError, NotAuthorizedError
+from famdesk.models import Registration
 from famdesk.models.enums import Role, TariffMode
-from famdesk.services import booking, capacity, copying
+from famdesk.services import booking, capacity, copying, families, profile
 from famdesk.services.auth import SYSTEM, SessionInfo
 from famdesk.services.draft import Draft, DraftLine, LineKind
 from famdesk.services.setup import activities, people, structures
@@ -40,9 +46,12 @@ READ_ONLY = {
     "access.authorize_family": "checks and returns a family",
     "auth.family_of": "the family a family account holds",
     "booking.preview": "simulates a draft, saves nothing",
+    "families.family_record": "a family's record for the front desk",
+    "family_search.search_families": "the front desk's family search",
     "home.home_page": "the home page",
     "month.month_view": "the month calendar",
     "outbox.failures": "the e-mails that could not be sent",
+    "profile.profile": "the session's own profile",
     "tracking.tracking": "a family's requests and what became of them",
 }
 """Functions with a service's signature that only read: name -> what they read."""
@@ -79,6 +88,19 @@ def _register_child(town: Town, uow: UnitOfWork, session: SessionInfo) -> object
     return people.register_child(uow, session, town.lea, activity, YEAR_START, YEAR_END)
 
 
+def _new_family(town: Town, uow: UnitOfWork) -> int:
+    return people.create_family(uow, SYSTEM, town.structure_id, None, "Mme", "Petit", "Anne")
+
+
+def _registration(town: Town, uow: UnitOfWork, child: int, activity: int) -> int:
+    return uow.session.scalar(
+        select(Registration.id).where(Registration.child_id == child,
+                                      Registration.activity_id == activity))
+
+
+FAMILY = families.FamilyDetails("M.", "Durand", "Paul")
+CHILD = families.ChildDetails("Noé", "Dubois", date(2020, 4, 1))
+
 REFUSALS: dict[str, Refusal] = {
     # the reservation workflow
     "booking.confirm": Refusal(_confirm, refused="dubois", allowed="martin"),
@@ -94,6 +116,32 @@ REFUSALS: dict[str, Refusal] = {
     "capacity.promote": Refusal(
         lambda t, uow, s: capacity.promote(uow, t.clock, s, t.alsh, WED),
         refused="martin", allowed="staff"),
+    # the front desk's family files (each commits: they act on what no other check uses)
+    "families.save_family": Refusal(
+        lambda t, uow, s: families.save_family(uow, t.clock, s, t.structure_id, FAMILY),
+        refused="martin", allowed="staff"),
+    "families.set_quotient": Refusal(
+        lambda t, uow, s: families.set_quotient(uow, t.clock, s, t.dubois_family, 300,
+                                                YEAR_START),
+        refused="dubois", allowed="staff"),
+    "families.save_child": Refusal(
+        lambda t, uow, s: families.save_child(uow, t.clock, s, t.dubois_family, CHILD),
+        refused="dubois", allowed="staff"),
+    "families.register": Refusal(
+        lambda t, uow, s: families.register(uow, t.clock, s, t.lea, t.alsh, YEAR_START,
+                                            YEAR_END),
+        refused="martin", allowed="staff"),
+    "families.unregister": Refusal(
+        lambda t, uow, s: families.unregister(uow, t.clock, s,
+                                              _registration(t, uow, t.tom, t.aps)),
+        refused="martin", allowed="staff"),
+    "families.create_family_account": Refusal(
+        lambda t, uow, s: families.create_family_account(uow, t.clock, s, _new_family(t, uow),
+                                                         "petit.anne"),
+        refused="martin", allowed="staff"),
+    "families.reset_family_password": Refusal(
+        lambda t, uow, s: families.reset_family_password(uow, t.clock, s, t.dubois_family),
+        refused="dubois", allowed="staff"),
     # the managers' set-up
     "setup.structures.create_structure": Refusal(
         lambda t, uow, s: structures.create_structure(uow, s, "Mairie voisine", "B"),
@@ -127,6 +175,21 @@ REFUSALS: dict[str, Refusal] = {
         refused="martin", allowed="system"),
     "setup.people.register_child": Refusal(_register_child, refused="martin", allowed="system"),
 }
+
+
+OWN_ACCOUNT: dict[str, Callable[[Town, UnitOfWork, SessionInfo], object]] = {
+    "profile.change_password": lambda t, uow, s: profile.change_password(
+        uow, t.clock, s, PASSWORD, "Autre-secret-2026"),
+    "profile.change_email": lambda t, uow, s: profile.change_email(
+        uow, t.clock, s, "nouvelle@example.org"),
+    "profile.change_security_question": lambda t, uow, s: profile.change_security_question(
+        uow, t.clock, s, PASSWORD, "Ville de naissance ?", "Nantes"),
+    "profile.set_first_password": lambda t, uow, s: profile.set_first_password(
+        uow, t.clock, s, PASSWORD, "Autre-secret-2026"),
+}
+"""Services acting on the session's own account only: name -> a call (see the docstring)."""
+
+NO_OTHER_ID = ("account_id", "family_id", "child_id", "login")
 
 
 def mutating_services() -> set[str]:
@@ -171,10 +234,21 @@ def test_the_discovery_finds_the_services_it_must():
 
 def test_every_mutating_service_has_a_refusal_check():
     found = mutating_services()
-    missing = sorted(found - REFUSALS.keys())
+    missing = sorted(found - REFUSALS.keys() - OWN_ACCOUNT.keys())
     assert not missing, f"add a refusal to REFUSALS (or, if it only reads, to READ_ONLY): {missing}"
-    stale = sorted(REFUSALS.keys() - found)
-    assert not stale, f"REFUSALS names services that are gone or read only: {stale}"
+    stale = sorted((REFUSALS.keys() | OWN_ACCOUNT.keys()) - found)
+    assert not stale, f"REFUSALS or OWN_ACCOUNT names services that are gone or read only: {stale}"
+    assert not REFUSALS.keys() & OWN_ACCOUNT.keys()
+
+
+@pytest.mark.parametrize("name", sorted(OWN_ACCOUNT))
+def test_an_own_account_service_names_no_one_else_and_refuses_famdesk_itself(town, name):
+    module, function = name.rsplit(".", 1)
+    service = getattr(importlib.import_module(f"famdesk.services.{module}"), function)
+    parameters = list(inspect.signature(service).parameters)
+    assert not [p for p in parameters if p.endswith(NO_OTHER_ID)], parameters
+    with town.uow(write=True) as uow, pytest.raises(NotAuthorizedError):
+        OWN_ACCOUNT[name](town, uow, SYSTEM)
 
 
 @pytest.mark.parametrize("name", sorted(REFUSALS))

@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import event, text
+from sqlalchemy import event, select, text
 
 from famdesk import i18n
 from famdesk.config import resolve_database
 from famdesk.errors import DatabaseUnavailableError, SchemaMismatchError, ValidationError
 from famdesk.models import Base
+from famdesk.models.enums import Role
 from famdesk.services.database import Database, head_revision
 
 UNKNOWN_REVISION = "ffff9999"
@@ -129,3 +130,45 @@ def test_sqlite_file_in_a_missing_folder_is_refused_without_creating_it() -> Non
         resolve_database(f"sqlite:///{folder}/x.db")
 
     assert not folder.exists()
+
+
+def test_upgrading_from_0001_keys_the_families_for_the_front_desk_search(database: Database) -> None:
+    from alembic import command
+
+    from famdesk.models import Family
+    from famdesk.services.auth import SessionInfo, StructureChoice
+    from famdesk.services.database import alembic_config
+    from famdesk.services.family_search import search_families
+    from famdesk.services.search_keys import family_key
+    from famdesk.services.uow import UnitOfWork
+
+    config = alembic_config()
+    with database.write_engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+    with database.write_engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO structure (id, name, timezone, holiday_zone, kiosk_idle_seconds, smtp_security)"
+            " VALUES (1, 'Mairie', 'Europe/Paris', 'B', 120, 'none')"))
+        connection.execute(text(
+            "INSERT INTO account (id, login, password_hash, display_name, email, role, failed_logins,"
+            " must_change_password, created_at) VALUES (1, 'ilefevre', '-', 'Inès', 'i@example.org',"
+            " 'family', 0, false, '2026-09-01 08:00:00')"))
+        connection.execute(text(
+            "INSERT INTO family (id, structure_id, account_id, civility, last_name, first_name)"
+            " VALUES (1, 1, 1, 'Mme', 'Lefèvre', 'Inès'), (2, 1, NULL, 'M.', 'Côté', 'Noé')"))
+        connection.execute(text(
+            "INSERT INTO child (family_id, first_name, last_name, birth_date)"
+            " VALUES (1, 'Zoé', 'Lefèvre', '2018-01-01'), (1, 'Anaïs', 'Durand', '2019-01-01')"))
+
+    database.upgrade()
+
+    assert schema_differences(database) == []
+    with UnitOfWork(database) as uow:
+        for family in uow.session.scalars(select(Family)):
+            assert family.search_key == family_key(family, sorted(
+                family.children, key=lambda c: (c.last_name, c.first_name)), family.account)
+        staff = SessionInfo(9, "accueil", "Accueil", Role.STAFF,
+                            (StructureChoice(1, "Mairie", "Europe/Paris"),))
+        assert [h.family_id for h in search_families(uow, staff, 1, "anais")] == [1]
+        assert [h.family_id for h in search_families(uow, staff, 1, "cote")] == [2]

@@ -62,6 +62,7 @@ def test_every_combination_maps_to_exactly_one_day_state(size):
         (None, False, None, Capacity(12, 4, 12, 4), CellState.FULL),
         (None, False, None, Capacity(12, 0, 12, 0), CellState.FULL),
         (None, False, None, Capacity(12, None, 12, 50), CellState.WAITLIST_OPEN),
+        (None, False, None, Capacity(None, None, 30, 2), CellState.WAITLIST_OPEN),
     ],
 )
 def test_cell_state(held, late, reason, capacity, expected):
@@ -72,3 +73,4 @@ def test_places_left_is_zero_while_anyone_waits():
     assert Capacity(12, 4, 10, 1).places_left == 0
     assert Capacity(12, 4, 10, 0).places_left == 2
     assert Capacity(None, None, 10, 0).places_left is None
+    assert Capacity(None, None, 10, 1).places_left == 0  # unlimited, but someone waits

@@ -16,9 +16,7 @@ from famdesk.services.setup.activities import (
     open_days,
 )
 from famdesk.services.setup.people import (
-    MIN_PASSWORD_LENGTH,
     add_child,
-    check_password,
     create_account,
     create_family,
     register_child,
@@ -27,13 +25,11 @@ from famdesk.services.setup.people import (
 from famdesk.services.setup.structures import add_news, create_structure, create_wallet
 
 __all__ = [
-    "MIN_PASSWORD_LENGTH",
     "Bracket",
     "OpenedDays",
     "TimeChoices",
     "add_child",
     "add_news",
-    "check_password",
     "create_account",
     "create_activity",
     "create_family",

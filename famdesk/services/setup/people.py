@@ -24,25 +24,15 @@ from famdesk.models import (
 from famdesk.models.enums import Role
 from famdesk.services.auth import SessionInfo
 from famdesk.services.formatting import numeric_date
-from famdesk.services.passwords import hash_secret, normalize_login
+from famdesk.services.passwords import check_password, hash_secret, normalize_login
 from famdesk.services.setup._fields import checked_email, get_or_fail, optional_text, period, text
 from famdesk.services.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
-MIN_PASSWORD_LENGTH = 8
 MAX_QUOTIENT = 100_000
 CIVILITIES = ("M.", "Mme", "Mx")
 _LOGIN = re.compile(r"[\w.@-]{2,64}")
-
-
-def check_password(password: str, field: str = "password") -> None:
-    """famdesk's password rule: at least 8 characters."""
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise ValidationError(
-            _("The password needs at least {count} characters.").format(count=MIN_PASSWORD_LENGTH),
-            field=field,
-        )
 
 
 def create_account(
@@ -60,14 +50,8 @@ def create_account(
 ) -> int:
     """A new account seeing `structure_ids`; the password is kept as an argon2 hash only."""
     session.require_admin()
-    login = normalize_login(login or "")
-    if not _LOGIN.fullmatch(login):
-        raise ValidationError(
-            _("A login has 2 to 64 letters, digits, dots, dashes, underscores or @."), field="login"
-        )
-    if uow.session.scalar(select(Account.id).where(Account.login == login)) is not None:
-        raise ValidationError(_("This login is already taken."), field="login")
-    check_password(password)
+    login = free_login(uow, login)
+    check_password(password, login)
     display_name = text(display_name, "display_name", 120)
     email = checked_email(email)
     wanted = sorted(set(structure_ids))
@@ -111,10 +95,7 @@ def create_family(
     session.require_admin()
     session.require_structure(structure_id)
     structure = get_or_fail(uow, Structure, structure_id)
-    if civility not in CIVILITIES:
-        raise ValidationError(_("The civility is M., Mme or Mx."), field="civility")
-    last_name = text(last_name, "last_name", 80)
-    first_name = text(first_name, "first_name", 80)
+    fields = family_fields(civility, last_name, first_name, email, phone, address)
     if account_id is not None:
         account = get_or_fail(uow, Account, account_id)
         if account.role is not Role.FAMILY:
@@ -128,16 +109,7 @@ def create_family(
             )
         if structure not in account.structures:
             account.structures.append(structure)
-    family = Family(
-        structure_id=structure_id,
-        account_id=account_id,
-        civility=civility,
-        last_name=last_name,
-        first_name=first_name,
-        email=checked_email(email),
-        phone=optional_text(phone, "phone", 32),
-        address=optional_text(address, "address", 255),
-    )
+    family = Family(structure_id=structure_id, account_id=account_id, **fields)
     uow.session.add(family)
     uow.session.flush()
     log.info("family %s created in structure %s", family.id, structure_id)
@@ -165,6 +137,13 @@ def set_quotient(
     refused.
     """
     family = _family(uow, session, family_id)
+    return new_quotient(uow, family, value, valid_from, valid_until).id
+
+
+def new_quotient(
+    uow: UnitOfWork, family: Family, value: int, valid_from: date, valid_until: date | None
+) -> QuotientFamilial:
+    """Checks and adds a quotient familial (see `set_quotient`); the caller has authorized."""
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_QUOTIENT:
         raise ValidationError(
             _("A quotient familial is a whole number from 0 to {count}.").format(count=MAX_QUOTIENT),
@@ -194,7 +173,7 @@ def set_quotient(
     )
     uow.session.add(quotient)
     uow.session.flush()
-    return quotient.id
+    return quotient
 
 
 def _overlap(a_from: date, a_until: date | None, b_from: date, b_until: date | None) -> bool:
@@ -213,12 +192,7 @@ def add_child(
 ) -> int:
     family = _family(uow, session, family_id)
     child = Child(
-        family_id=family.id,
-        first_name=text(first_name, "first_name", 80),
-        last_name=text(last_name, "last_name", 80),
-        birth_date=birth_date,
-        school=optional_text(school, "school", 120),
-        class_name=optional_text(class_name, "class_name", 40),
+        family_id=family.id, **child_fields(first_name, last_name, birth_date, school, class_name)
     )
     uow.session.add(child)
     uow.session.flush()
@@ -237,8 +211,15 @@ def register_child(
     """Register the child to an activity of its family's structure for [starts_on, ends_on]."""
     session.require_admin()
     child = get_or_fail(uow, Child, child_id)
-    activity = get_or_fail(uow, Activity, activity_id)
     session.require_structure(child.family.structure_id)
+    return new_registration(uow, child, activity_id, starts_on, ends_on).id
+
+
+def new_registration(
+    uow: UnitOfWork, child: Child, activity_id: int, starts_on: date, ends_on: date
+) -> Registration:
+    """Checks and adds a registration (see `register_child`); the caller has authorized."""
+    activity = get_or_fail(uow, Activity, activity_id)
     if activity.structure_id != child.family.structure_id:
         raise ValidationError(
             _("This activity belongs to another structure than the child's family."),
@@ -254,7 +235,7 @@ def register_child(
         )
     registered = uow.session.scalars(
         select(Registration).where(
-            Registration.child_id == child_id, Registration.activity_id == activity_id
+            Registration.child_id == child.id, Registration.activity_id == activity_id
         )
     )
     if any(_overlap(r.starts_on, r.ends_on, starts_on, ends_on) for r in registered):
@@ -263,8 +244,63 @@ def register_child(
             field="starts_on",
         )
     registration = Registration(
-        child_id=child_id, activity_id=activity_id, starts_on=starts_on, ends_on=ends_on
+        child_id=child.id, activity_id=activity_id, starts_on=starts_on, ends_on=ends_on
     )
     uow.session.add(registration)
     uow.session.flush()
-    return registration.id
+    return registration
+
+
+# -- checked building blocks, shared with the front desk's services (families.py) --------
+
+
+def free_login(uow: UnitOfWork, login: str) -> str:
+    """`login` normalized, checked well-formed and not taken."""
+    login = normalize_login(login or "")
+    if not _LOGIN.fullmatch(login):
+        raise ValidationError(
+            _("A login has 2 to 64 letters, digits, dots, dashes, underscores or @."), field="login"
+        )
+    if uow.session.scalar(select(Account.id).where(Account.login == login)) is not None:
+        raise ValidationError(_("This login is already taken."), field="login")
+    return login
+
+
+def family_fields(
+    civility: str,
+    last_name: str,
+    first_name: str,
+    email: str | None,
+    phone: str | None,
+    address: str | None,
+) -> dict[str, str | None]:
+    """A family's own fields, checked and tidied (the keys are `Family`'s attributes)."""
+    if civility not in CIVILITIES:
+        raise ValidationError(_("The civility is M., Mme or Mx."), field="civility")
+    return {
+        "civility": civility,
+        "last_name": text(last_name, "last_name", 80),
+        "first_name": text(first_name, "first_name", 80),
+        "email": checked_email(email),
+        "phone": optional_text(phone, "phone", 32),
+        "address": optional_text(address, "address", 255),
+    }
+
+
+def child_fields(
+    first_name: str,
+    last_name: str,
+    birth_date: date,
+    school: str | None,
+    class_name: str | None,
+) -> dict[str, object]:
+    """A child's fields, checked and tidied (the keys are `Child`'s attributes)."""
+    if not isinstance(birth_date, date):
+        raise ValidationError(_("This field is required."), field="birth_date")
+    return {
+        "first_name": text(first_name, "first_name", 80),
+        "last_name": text(last_name, "last_name", 80),
+        "birth_date": birth_date,
+        "school": optional_text(school, "school", 120),
+        "class_name": optional_text(class_name, "class_name", 40),
+    }
