@@ -6,7 +6,7 @@ from famdesk.models.base import Base
 from famdesk.models.families import Child, Family, QuotientFamilial, Registration
 from famdesk.models.ledger import LedgerEntry, Payment, ReceiptCounter
 from famdesk.models.outbox import OutboxMessage
-from famdesk.models.recovery import RecoveryAttempt, RecoveryCode
+from famdesk.models.recovery import LoginThrottle, RecoveryAttempt, RecoveryCode
 from famdesk.models.reservations import AnnualEnrollment, IdempotencyKey, Movement, Reservation
 from famdesk.models.structures import AppMeta, News, Structure, Wallet
 
@@ -21,6 +21,7 @@ __all__ = [
     "Child",
     "Family",
     "IdempotencyKey",
+    "LoginThrottle",
     "LedgerEntry",
     "Movement",
     "News",

@@ -47,3 +47,16 @@ class RecoveryAttempt(Base):
     step: Mapped[RecoveryStep] = mapped_column(enum_column(RecoveryStep, "recovery_step"))
 
     __table_args__ = (Index(None, "terminal", "at"),)
+
+
+class LoginThrottle(Base):
+    """Failed logins for a login that matches no account, counted and locked exactly like an
+    account's, so that the login screen answers the same whether the login exists or not.
+    The login is kept only as a keyed hash (people type passwords in the login field)."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

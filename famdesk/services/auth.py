@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from babel.dates import format_time
-from sqlalchemy import select
+from sqlalchemy import delete, or_, select
 
 from famdesk.clock import Clock
 from famdesk.errors import AccountLockedError, AuthenticationError, NotAuthorizedError
 from famdesk.i18n import _
-from famdesk.models import Account, Family
+from famdesk.models import Account, AppMeta, Family, LoginThrottle
 from famdesk.models.enums import Role
 from famdesk.services.passwords import hash_secret, needs_rehash, normalize_login, verify_secret
 from famdesk.services.uow import UnitOfWork
@@ -88,6 +90,7 @@ def authenticate(uow: UnitOfWork, clock: Clock, login: str, password: str) -> Se
     account = uow.session.scalar(select(Account).where(Account.login == normalize_login(login)))
     if account is None:
         verify_secret(None, password)
+        _count_unknown_login(uow, clock, login)
         log.info("login refused")
         raise wrong_credentials()
     check_not_locked(account, clock)
@@ -135,14 +138,52 @@ def clear_failures(account: Account) -> None:
 
 
 def locked_error(account: Account, clock: Clock) -> AccountLockedError:
+    assert account.locked_until is not None
+    timezone = account.structures[0].timezone if account.structures else "Europe/Paris"
+    return _locked_until(account.locked_until, timezone)
+
+
+def _locked_until(until: datetime, timezone: str = "Europe/Paris") -> AccountLockedError:
     from zoneinfo import ZoneInfo
 
-    assert account.locked_until is not None
-    tz = ZoneInfo(account.structures[0].timezone if account.structures else "Europe/Paris")
-    until = format_time(account.locked_until.astimezone(tz), "HH:mm", locale="fr_FR")
+    when = format_time(until.astimezone(ZoneInfo(timezone)), "HH:mm", locale="fr_FR")
     return AccountLockedError(
-        _("Too many failed attempts: this login is locked until {time}.").format(time=until)
+        _("Too many failed attempts: this login is locked until {time}.").format(time=when)
     )
+
+
+THROTTLE_SALT = "login_throttle_salt"
+THROTTLE_KEEP = timedelta(days=1)
+
+
+def _count_unknown_login(uow: UnitOfWork, clock: Clock, login: str) -> None:
+    """Count and lock a login that matches no account exactly as an account's, so that the
+    answers never tell whether a login exists. Commits; raises when it is locked."""
+    now = clock.now()
+    salt = uow.session.get(AppMeta, THROTTLE_SALT)
+    if salt is None:
+        salt = AppMeta(key=THROTTLE_SALT, value=secrets.token_hex(32))
+        uow.session.add(salt)
+    key = hashlib.blake2b(normalize_login(login).encode(), key=bytes.fromhex(salt.value),
+                          digest_size=32).hexdigest()
+    uow.session.execute(delete(LoginThrottle).where(
+        LoginThrottle.last_failure_at < now - THROTTLE_KEEP,
+        or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until < now)))
+    throttle = uow.session.get(LoginThrottle, key)
+    if throttle is None:
+        throttle = LoginThrottle(key=key, failed_logins=0, last_failure_at=now)
+        uow.session.add(throttle)
+    if throttle.locked_until is not None and throttle.locked_until > now:
+        uow.commit()
+        raise _locked_until(throttle.locked_until)
+    throttle.failed_logins += 1
+    throttle.last_failure_at = now
+    if throttle.failed_logins >= MAX_FAILURES:
+        throttle.failed_logins = 0
+        throttle.locked_until = now + LOCK_DURATION
+        uow.commit()
+        raise _locked_until(throttle.locked_until)
+    uow.commit()
 
 
 def session_info(account: Account) -> SessionInfo:
