@@ -10,13 +10,14 @@ LINT_DIRS := famdesk $(wildcard tests benchmarks)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help run test dist catalogs system-deps-run clean distclean
+.PHONY: help run test dist catalogs system-deps-run clean distclean screenshots
 
 help:
 	@echo "make run        open famdesk on the demo database ($(notdir $(DEMO_DB)), created on first run)"
 	@echo "make test       lint, import contracts, the whole test suite, a demo database checked"
 	@echo "make dist       one-folder PyInstaller build in dist/famdesk, then its self-check"
 	@echo "make clean      remove build output and caches (distclean: also .venv and demo.db)"
+	@echo "make screenshots  the booking screens as PNGs (offscreen, demo town on 27/11/2026) into OUT=$(SCREENSHOTS_OUT)"
 
 # -- virtual environment ------------------------------------------------------
 
@@ -77,6 +78,15 @@ test: $(VENV)/.installed-test catalogs
 dist: $(VENV)/.installed-dev catalogs
 	$(BIN)/pyinstaller --noconfirm build.spec
 	QT_QPA_PLATFORM=offscreen dist/famdesk/famdesk self-check
+
+# -- screenshots --------------------------------------------------------------
+
+# The booking screens on a fresh demo town, on a fixed day, drawn offscreen (no display needed).
+SCREENSHOTS_OUT := docs/screenshots
+OUT ?= $(SCREENSHOTS_OUT)
+
+screenshots: $(VENV)/.installed-run catalogs
+	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots_calendar.py '$(OUT)'
 
 # -- clean --------------------------------------------------------------------
 

@@ -221,9 +221,10 @@ def _activity_cell(
     status = ReservationStatus(reservation.status) if reservation is not None else None
     verdict = judge(rules, day, now, registered=registered, capacity=capacity, held=status)
     line = draft.line((child_id, rules.id, day))
+    new_times = line is not None and line.kind is LineKind.CHANGE_TIMES
     arrival = reservation.arrival if reservation is not None else None
     departure = reservation.departure if reservation is not None else None
-    if reservation is not None:
+    if reservation is not None and not new_times:
         price: Decimal | None = from_cents(reservation.price_cents)
     elif verdict.state is CellState.CLOSED or (rules.time_entry and line is None):
         price = None

@@ -14,13 +14,20 @@ import functools
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import date, time
 from typing import TYPE_CHECKING, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from famdesk.errors import FamdeskError, NotAuthorizedError
 from famdesk.i18n import _
+from famdesk.models.enums import ReservationSource
 from famdesk.services.auth import SessionInfo, authenticate
+from famdesk.services.booking import ConfirmResult, Recap, confirm, preview
+from famdesk.services.booking_info import ActivityInfo, BookingFamily, activity_info, booking_family
+from famdesk.services.copying import CopyPlan, copy_reservations
+from famdesk.services.draft import Draft
 from famdesk.services.home import HomePage, home_page
+from famdesk.services.month import MonthView, month_view
 from famdesk.services.outbox import MailerFactory, OutboxFailure, failures, smtp_mailers
 from famdesk.services.reports.tracking_pdf import tracking_pdf
 from famdesk.services.tracking import TrackingFilter, TrackingView, tracking
@@ -69,6 +76,58 @@ class Gateway(Protocol):
         filters_text: str = "",
     ) -> bytes:
         """The same requests as a PDF, printed now (in the structure's time zone)."""
+        ...
+
+    # -- booking ("Réservations") ------------------------------------------------
+
+    async def booking_family(
+        self, structure_id: int, family_id: int | None = None
+    ) -> BookingFamily:
+        """The children (and their activities) of the account's family; staff give `family_id`."""
+        ...
+
+    async def month(
+        self,
+        child_id: int,
+        year: int,
+        month: int,
+        activity_id: int | None = None,
+        draft: Draft | None = None,
+    ) -> MonthView:
+        """The child's month: one activity (`activity_id`) or every one, seen through `draft`."""
+        ...
+
+    async def activity_info(self, child_id: int, activity_id: int, on: date) -> ActivityInfo:
+        """Allowed times and the rate at the family's quotient on `on`."""
+        ...
+
+    async def preview(self, draft: Draft, override_reason: str | None = None) -> Recap:
+        """What confirming `draft` now would do (staff passing deadlines give a reason)."""
+        ...
+
+    async def confirm(
+        self,
+        draft: Draft,
+        key: str,
+        override_reason: str | None = None,
+        source: ReservationSource | None = None,
+    ) -> ConfirmResult:
+        """Apply `draft`; the same `key` twice books once (the first answer comes back)."""
+        ...
+
+    async def copy(
+        self,
+        *,
+        source_child_id: int,
+        source_activity_id: int,
+        first: date,
+        last: date,
+        target_child_id: int | None = None,
+        target_activity_id: int | None = None,
+        times: tuple[time, time] | None = None,
+        draft: Draft | None = None,
+    ) -> CopyPlan:
+        """The source's days tried on the target, added to `draft` (nothing saved)."""
         ...
 
     async def transmit(self, progress: Progress) -> TransmitSummary:
@@ -171,6 +230,82 @@ class LocalGateway:
             return tracking_pdf(view, clock.now().astimezone(zone), filters_text)
 
         return await self._call(work)
+
+    # -- booking ----------------------------------------------------------------
+
+    async def booking_family(
+        self, structure_id: int, family_id: int | None = None
+    ) -> BookingFamily:
+        session = self._require_session()
+        clock = self._ctx.clock
+        return await self._call(
+            lambda uow: booking_family(uow, clock, session, structure_id, family_id)
+        )
+
+    async def month(
+        self,
+        child_id: int,
+        year: int,
+        month: int,
+        activity_id: int | None = None,
+        draft: Draft | None = None,
+    ) -> MonthView:
+        session = self._require_session()
+        clock = self._ctx.clock
+        return await self._call(
+            lambda uow: month_view(uow, clock, session, child_id, year, month, activity_id, draft)
+        )
+
+    async def activity_info(self, child_id: int, activity_id: int, on: date) -> ActivityInfo:
+        session = self._require_session()
+        clock = self._ctx.clock
+        return await self._call(
+            lambda uow: activity_info(uow, clock, session, child_id, activity_id, on)
+        )
+
+    async def preview(self, draft: Draft, override_reason: str | None = None) -> Recap:
+        session = self._require_session()
+        clock = self._ctx.clock
+        return await self._call(lambda uow: preview(uow, clock, session, draft, override_reason))
+
+    async def confirm(
+        self,
+        draft: Draft,
+        key: str,
+        override_reason: str | None = None,
+        source: ReservationSource | None = None,
+    ) -> ConfirmResult:
+        session = self._require_session()
+        clock = self._ctx.clock
+        terminal = self._ctx.terminal
+        return await self._call(
+            lambda uow: confirm(uow, clock, session, draft, key, terminal=terminal, source=source,
+                                override_reason=override_reason),
+            write=True,
+        )
+
+    async def copy(
+        self,
+        *,
+        source_child_id: int,
+        source_activity_id: int,
+        first: date,
+        last: date,
+        target_child_id: int | None = None,
+        target_activity_id: int | None = None,
+        times: tuple[time, time] | None = None,
+        draft: Draft | None = None,
+    ) -> CopyPlan:
+        session = self._require_session()
+        clock = self._ctx.clock
+        return await self._call(
+            lambda uow: copy_reservations(
+                uow, clock, session, source_child_id=source_child_id,
+                source_activity_id=source_activity_id, first=first, last=last,
+                target_child_id=target_child_id, target_activity_id=target_activity_id,
+                times=times, draft=draft,
+            )
+        )
 
     # -- staff ----------------------------------------------------------------
 

@@ -1,8 +1,8 @@
 """The logged-in window: the header families know, then one tab per part of the portal.
 
-A family account gets "Home" and "Booking requests" (its own); staff get "Home" (acting for a
-family comes later), a "Transmit" button in the header and, in the status bar, the e-mails
-that could not be sent.
+A family account gets "Home", "Bookings" (the calendar) and "Booking requests" (its own);
+staff get "Home" (acting for a family comes later: `BookingPanel.set_family()` takes it), a
+"Transmit" button in the header and, in the status bar, the e-mails that could not be sent.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from famdesk.i18n import _, ngettext
 from famdesk.services.auth import SessionInfo
 from famdesk.services.home import HomePage
 from famdesk.services.outbox import OutboxFailure
+from famdesk.ui.calendar.panel import BookingPanel
 from famdesk.ui.errors import clear_retry_notice, present_error
 from famdesk.ui.formats import last_update_text
 from famdesk.ui.gateway import Gateway
@@ -114,9 +115,16 @@ class MainWindow(QMainWindow):
         self.tabs.setObjectName("mainTabs")
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.home_panel, _("Home"))
-        # staff see a family's requests once they act for one (not yet): no empty tab
+        # staff see a family's calendar and requests once they act for one (not yet): no
+        # empty tab
+        self.booking_panel: BookingPanel | None = None
         self.tracking_panel: TrackingPanel | None = None
         if not session.is_staff:
+            self.booking_panel = BookingPanel(gateway, runner)
+            self.booking_panel.tracking_requested.connect(self._on_booking_panel_tracking_requested)
+            self.booking_panel.reservations_confirmed.connect(
+                self._on_booking_panel_reservations_confirmed)
+            self.tabs.addTab(self.booking_panel, _("Bookings"))
             self.tracking_panel = TrackingPanel(gateway, runner)
             self.tabs.addTab(self.tracking_panel, _("Booking requests"))
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
@@ -168,6 +176,8 @@ class MainWindow(QMainWindow):
 
     def _select_structure(self, structure_id: int) -> None:
         self._structure_id = structure_id
+        if self.booking_panel is not None:
+            self.booking_panel.set_structure(structure_id)
         if self.tracking_panel is not None:
             self.tracking_panel.set_structure(structure_id)
         self._show_failures(())
@@ -196,10 +206,11 @@ class MainWindow(QMainWindow):
                     lambda exc: self._on_failures_failed(request, exc),
                 )
             )
-        if self.tracking_panel is not None:
-            self.tracking_panel.mark_stale()
-            if self.tabs.currentWidget() is self.tracking_panel:
-                self.tracking_panel.ensure_loaded()
+        for panel in (self.booking_panel, self.tracking_panel):
+            if panel is not None:
+                panel.mark_stale()
+                if self.tabs.currentWidget() is panel:
+                    panel.ensure_loaded()
 
     def _on_home_loaded(self, request: int, page: HomePage) -> None:
         if request != self._request:
@@ -268,8 +279,17 @@ class MainWindow(QMainWindow):
     # -- slots ------------------------------------------------------------------
 
     def _on_tabs_current_changed(self, _index: int) -> None:
-        if self.tracking_panel is not None and self.tabs.currentWidget() is self.tracking_panel:
-            self.tracking_panel.ensure_loaded()
+        current = self.tabs.currentWidget()
+        if current is not None and current in (self.booking_panel, self.tracking_panel):
+            current.ensure_loaded()  # type: ignore[union-attr]
+
+    def _on_booking_panel_tracking_requested(self) -> None:
+        if self.tracking_panel is not None:
+            self.tabs.setCurrentWidget(self.tracking_panel)
+
+    def _on_booking_panel_reservations_confirmed(self, _result: object) -> None:
+        if self.tracking_panel is not None:
+            self.tracking_panel.mark_stale()  # new requests to follow
 
     def _on_structure_combo_current_index_changed(self, index: int) -> None:
         structure_id = self.structure_combo.itemData(index)
@@ -307,6 +327,8 @@ class MainWindow(QMainWindow):
         for label in (self.user_label, self.structure_label, self.last_update_label):
             label.clear()
         self.home_panel.clear()
+        if self.booking_panel is not None:
+            self.booking_panel.clear()
         if self.tracking_panel is not None:
             self.tracking_panel.clear()
         self.tabs.setCurrentWidget(self.home_panel)

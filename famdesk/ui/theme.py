@@ -2,15 +2,21 @@
 
 A town-hall look: sober, white pages, a blue header band. Widgets and delegates ask for a
 colour by name (`colour("muted_text")`) and never write a colour literal themselves.
+
+The calendar's states each have a `StateLook`: a fill colour AND a glyph, a pattern or a
+badge, so that no state is told by its colour alone (`CalendarPalette`, light and
+high-contrast, `calendar_palette()`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QColor, QPalette
+
+from famdesk.services.states import CellState, DayState
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -28,6 +34,7 @@ COLOUR_NAMES = (
     "accent",
     "accent_text",
     "error_text",
+    "warning_text",
     "separator",
     "focus",
 )
@@ -61,6 +68,7 @@ LIGHT = ThemePalette(
             "accent": "#1f4e8c",
             "accent_text": "#ffffff",
             "error_text": "#b3261e",
+            "warning_text": "#8a5200",
             "separator": "#d5dbe3",
             "focus": "#f2a900",
         }
@@ -81,6 +89,7 @@ HIGH_CONTRAST = ThemePalette(
             "accent": "#ffff00",
             "accent_text": "#000000",
             "error_text": "#ff8080",
+            "warning_text": "#ffd000",
             "separator": "#ffffff",
             "focus": "#00ffff",
         }
@@ -97,6 +106,159 @@ def current() -> ThemePalette:
 
 def colour(name: str) -> QColor:
     return _current.colour(name)
+
+
+# -- the calendar ---------------------------------------------------------------------
+
+CHECK, CIRCLE, FULL_SIGN = "\u2713", "\u25cb", "\u2298"  # ✓ ○ ⊘ (in the bundled DejaVu Sans)
+HOURGLASS = "hourglass"
+"""Not a character: drawn (no common font has one)."""
+HATCH = "hatch"
+
+
+@dataclass(frozen=True)
+class StateLook:
+    fill: str
+    ink: str
+    """The day number's and the glyph's colour on `fill`."""
+    glyph: str = ""
+    """A character, or `HOURGLASS`."""
+    pattern: str = ""
+    """"" or `HATCH` (diagonal lines over the fill)."""
+    waitlist_badge: bool = False
+    """A small hourglass: a waiting list is involved."""
+    padlock: bool = False
+    """Past the cancellation deadline."""
+
+
+CALENDAR_COLOUR_NAMES = (
+    "grid", "pattern", "pending_book", "pending_cancel", "pending_times", "badge_text",
+    "today", "today_text", "veil", "focus", "text", "muted_text", "surface",
+)
+"""`veil` is #AARRGGBB: its alpha is how much other months' days fade (past days a little
+less)."""
+
+
+@dataclass(frozen=True)
+class CalendarPalette:
+    name: str
+    cells: Mapping[CellState, StateLook]
+    days: Mapping[DayState, StateLook]
+    colours: Mapping[str, str]
+
+    def __post_init__(self) -> None:
+        missing = [repr(s) for s in CellState if s not in self.cells]
+        missing += [repr(s) for s in DayState if s not in self.days]
+        missing += [name for name in CALENDAR_COLOUR_NAMES if name not in self.colours]
+        if missing:
+            raise ValueError(f"calendar palette {self.name} lacks {missing}")
+
+    def look(self, state: CellState | DayState) -> StateLook:
+        return self.cells[state] if isinstance(state, CellState) else self.days[state]
+
+    def colour(self, name: str) -> QColor:
+        return QColor(self.colours[name])
+
+    def without_fills(self) -> CalendarPalette:
+        """Every state on the same plain background and ink: what is left must still tell
+        the states apart (glyphs, patterns, badges)."""
+        fill, ink = self.colours["surface"], self.colours["text"]
+        return CalendarPalette(
+            self.name + "-plain",
+            MappingProxyType({k: replace(v, fill=fill, ink=ink) for k, v in self.cells.items()}),
+            MappingProxyType({k: replace(v, fill=fill, ink=ink) for k, v in self.days.items()}),
+            self.colours,
+        )
+
+
+def _calendar(name: str, looks: dict[str, StateLook], colours: dict[str, str]) -> CalendarPalette:
+    """`looks` by cell state name; the day states reuse them (same meaning, same look)."""
+    cells = {state: looks[state.name] for state in CellState}
+    booked, locked = looks["BOOKED"], looks["BOOKED_LOCKED"]
+    days = {
+        DayState.NONE_OPEN: looks["CLOSED"],
+        DayState.ALL_FULL: looks["FULL"],
+        DayState.OPEN: looks["AVAILABLE"],
+        DayState.OPEN_WAITLIST: looks["WAITLIST_OPEN"],
+        DayState.BOOKED: booked,
+        DayState.BOOKED_WAITLIST: replace(booked, fill=looks["BOOKED_WAITLIST_FILL"].fill,
+                                          waitlist_badge=True),
+        DayState.LOCKED: locked,
+        DayState.LOCKED_WAITLIST: replace(locked, fill=looks["LOCKED_WAITLIST_FILL"].fill,
+                                          waitlist_badge=True),
+    }
+    return CalendarPalette(name, MappingProxyType(cells), MappingProxyType(days),
+                           MappingProxyType(colours))
+
+
+CALENDAR_LIGHT = _calendar(
+    "light",
+    {
+        "CLOSED": StateLook("#eceff3", "#5f6873", pattern=HATCH),
+        "FULL": StateLook("#f5d0cb", "#8c1d18", FULL_SIGN),
+        "AVAILABLE": StateLook("#ffffff", "#1e6b34", CIRCLE),
+        "WAITLIST_OPEN": StateLook("#fdf0c4", "#6e4700", CIRCLE, waitlist_badge=True),
+        "BOOKED": StateLook("#2e7d4f", "#ffffff", CHECK),
+        "WAITLISTED": StateLook("#f0b429", "#2f2000", HOURGLASS),
+        "BOOKED_LOCKED": StateLook("#1b4a30", "#ffffff", CHECK, padlock=True),
+        "WAITLISTED_LOCKED": StateLook("#9a6410", "#ffffff", HOURGLASS, padlock=True),
+        "BOOKED_WAITLIST_FILL": StateLook("#4f8f3a", "#ffffff"),
+        "LOCKED_WAITLIST_FILL": StateLook("#3b4a1b", "#ffffff"),
+    },
+    {
+        "grid": "#c9d1db",
+        "pattern": "#aab3bf",
+        "pending_book": "#1f4e8c",
+        "pending_cancel": "#b3261e",
+        "pending_times": "#6a3fa0",
+        "badge_text": "#ffffff",
+        "today": "#1f4e8c",
+        "today_text": "#ffffff",
+        "veil": "#b9f3f5f8",
+        "focus": "#f2a900",
+        "text": "#1b1f24",
+        "muted_text": "#555e69",
+        "surface": "#ffffff",
+    },
+)
+
+CALENDAR_HIGH_CONTRAST = _calendar(
+    "high_contrast",
+    {
+        "CLOSED": StateLook("#000000", "#c0c0c0", pattern=HATCH),
+        "FULL": StateLook("#600000", "#ffffff", FULL_SIGN),
+        "AVAILABLE": StateLook("#000000", "#7cff7c", CIRCLE),
+        "WAITLIST_OPEN": StateLook("#000000", "#ffff00", CIRCLE, waitlist_badge=True),
+        "BOOKED": StateLook("#00d000", "#000000", CHECK),
+        "WAITLISTED": StateLook("#ffff00", "#000000", HOURGLASS),
+        "BOOKED_LOCKED": StateLook("#006000", "#ffffff", CHECK, padlock=True),
+        "WAITLISTED_LOCKED": StateLook("#808000", "#ffffff", HOURGLASS, padlock=True),
+        "BOOKED_WAITLIST_FILL": StateLook("#a0ff00", "#000000"),
+        "LOCKED_WAITLIST_FILL": StateLook("#405000", "#ffffff"),
+    },
+    {
+        "grid": "#ffffff",
+        "pattern": "#909090",
+        "pending_book": "#00ffff",
+        "pending_cancel": "#ff6060",
+        "pending_times": "#ff80ff",
+        "badge_text": "#000000",
+        "today": "#ffff00",
+        "today_text": "#000000",
+        "veil": "#8c000000",
+        "focus": "#00ffff",
+        "text": "#ffffff",
+        "muted_text": "#ffffff",
+        "surface": "#000000",
+    },
+)
+
+CALENDAR_PALETTES = {p.name: p for p in (CALENDAR_LIGHT, CALENDAR_HIGH_CONTRAST)}
+
+
+def calendar_palette(palette: ThemePalette | None = None) -> CalendarPalette:
+    """The calendar's looks that go with `palette` (the current theme's by default)."""
+    return CALENDAR_PALETTES[(palette or _current).name]
 
 
 def stylesheet(palette: ThemePalette) -> str:
@@ -134,6 +296,24 @@ QTableView#trackingTable QHeaderView::section, QTableWidget#outboxFailuresTable 
     padding: 4px 6px;
 }}
 QLabel#stepLabel {{ font-weight: 600; color: {c["text"]}; }}
+QLabel#sectionTitle, QLabel#dialogHeading, QLabel#recapTotal {{
+    font-weight: 600; color: {c["text"]};
+}}
+QLabel#monthTitle {{ font-size: 14pt; font-weight: 600; color: {c["text"]}; }}
+QLabel#calendarNotice {{
+    background: {c["surface"]}; color: {c["text"]}; border: 1px solid {c["accent"]};
+    border-radius: 3px; padding: 5px 8px;
+}}
+QLabel#overrideBanner, QLabel#resultsWarning {{
+    color: {c["warning_text"]}; font-weight: 600;
+}}
+QLabel#overrideBanner {{ border: 1px solid {c["warning_text"]}; padding: 5px 8px; }}
+QTableView#monthCalendar {{ background: {c["surface"]}; border: 1px solid {c["separator"]}; }}
+QListView#dayActivities {{ background: {c["surface"]}; border: 1px solid {c["separator"]}; }}
+QPushButton#validateButton:enabled {{
+    background: {c["accent"]}; color: {c["accent_text"]}; border: none; border-radius: 3px;
+    padding: 6px 18px; font-weight: 600;
+}}
 QPushButton#loginButton {{
     background: {c["accent"]}; color: {c["accent_text"]}; border: none;
     border-radius: 3px; padding: 6px 18px; font-weight: 600;

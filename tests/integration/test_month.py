@@ -112,3 +112,15 @@ def test_access_and_bad_requests(town):
     with pytest.raises(ValidationError):
         view(town, town.martin, town.lea, month=13)
     assert view(town, town.staff, town.lea).child_id == town.lea
+
+
+def test_a_pending_change_of_times_shows_the_new_price(town):
+    thursday = date(2026, 10, 1)
+    with town.uow(write=True) as uow:
+        confirm(uow, town.clock, town.martin, Draft((
+            DraftLine(LineKind.BOOK, town.lea, town.aps, thursday, time(7, 0), time(8, 20)),
+        )), uuid.uuid4().hex)
+    draft = Draft((DraftLine(LineKind.CHANGE_TIMES, town.lea, town.aps, thursday, time(8, 0), time(8, 20)),))
+    changed = cell(view(town, town.martin, town.lea, month=10, activity=town.aps, draft=draft), thursday).cell
+    assert changed.pending is LineKind.CHANGE_TIMES and changed.price == Decimal("0.80")
+    assert changed.arrival == time(7, 0)  # the booked times, beside the pending ones

@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import threading
+from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
 
 from famdesk.i18n import _
+from famdesk.services.draft import LineKind
+from famdesk.services.states import CellState
+from famdesk.ui.calendar.panel import BookingPanel
 from famdesk.ui.gateway import LocalGateway
 from famdesk.ui.main_window import MainWindow
 from famdesk.ui.runner import QasyncRunner
 from famdesk.ui.shell import AppShell
+from tests.ui.booking_helpers import click_day, show, state
 from tests.ui.factories import (
     CENTRE_NEWS,
     FAMILY_LOGIN,
     FAMILY_NAME,
     FAMILY_PASSWORD,
+    LEA,
+    MEALS,
     STAFF_LOGIN,
     STAFF_NAME,
     STAFF_PASSWORD,
@@ -95,3 +102,29 @@ def test_the_desk_keeps_working_while_a_transmission_runs(qtbot, qasync_loop, po
     finally:
         release.set()
         gateway.close()
+
+
+def test_the_booking_tab_books_through_qasync(qtbot, qasync_loop, gateway, booked, portal):
+    runner = QasyncRunner(qasync_loop)
+    sessions: list = []
+    runner.submit(gateway.login(FAMILY_LOGIN, FAMILY_PASSWORD), sessions.append, pytest.fail)
+    qtbot.waitUntil(lambda: bool(sessions), timeout=10_000)
+    panel = BookingPanel(gateway, runner)
+    qtbot.addWidget(panel, before_close_func=BookingPanel.clear)
+    panel.show()
+    panel.set_structure(portal.town_id)
+    panel.ensure_loaded()
+    qtbot.waitUntil(lambda: panel.child_combo.count() == 2, timeout=10_000)
+    show(panel, LEA, MEALS)
+    qtbot.waitUntil(lambda: panel.month_label.text() == "Décembre 2026"
+                    and panel.model.view() is not None and panel.model.view().month == 12,
+                    timeout=10_000)
+    tuesday = date(2026, 12, 8)
+    click_day(qtbot, panel, tuesday)  # the draft is the panel's: shown at once
+    assert state(panel, tuesday) == (CellState.AVAILABLE, LineKind.BOOK)
+
+    qtbot.mouseClick(panel.validate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.recap_flow.recap_dialog is not None, timeout=10_000)
+    qtbot.mouseClick(panel.recap_flow.recap_dialog.confirm_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: state(panel, tuesday) == (CellState.BOOKED, None), timeout=10_000)
+    assert panel.recap_flow.results_dialog.isVisible()
