@@ -1,7 +1,7 @@
 """The transmission ("la nuit"), design.md section 9, in order:
 
-1. the steps other parts add (debit consumed days, apply annual enrollments), registered
-   with `@transmission_step` in that order;
+1. the steps of `famdesk.services.nightly` (debit consumed days, apply annual enrollments),
+   in their order;
 2. mark the pending movements transmitted;
 3. one report per family with an e-mail and new movements, written into the outbox;
 4. send the outbox;
@@ -57,17 +57,28 @@ class RunContext:
 
 
 StepFunction = Callable[[RunContext], int]
-STEPS: list[tuple[str, StepFunction]] = []
 
 
-def transmission_step(name: str) -> Callable[[StepFunction], StepFunction]:
-    """Register a step that runs before the movements are marked (returns how many it did)."""
+@dataclass(frozen=True)
+class NightlyStep:
+    order: int
+    name: str
+    run: StepFunction
 
-    def register(function: StepFunction) -> StepFunction:
-        STEPS.append((name, function))
-        return function
 
-    return register
+def default_steps() -> list[NightlyStep]:
+    """Every `STEP` of the modules of `famdesk.services.nightly`, in order."""
+    import importlib
+    import pkgutil
+
+    from famdesk.services import nightly
+
+    steps = []
+    for module in pkgutil.iter_modules(nightly.__path__):
+        step = getattr(importlib.import_module(f"{nightly.__name__}.{module.name}"), "STEP", None)
+        if isinstance(step, NightlyStep):
+            steps.append(step)
+    return sorted(steps, key=lambda step: step.order)
 
 
 @dataclass
@@ -115,6 +126,7 @@ def transmit(
     progress: Progress = _nothing,
     mark_batch: int = MARK_BATCH,
     family_batch: int = FAMILY_BATCH,
+    steps: list[NightlyStep] | None = None,
 ) -> TransmitSummary:
     run_at = clock.now()
     summary = TransmitSummary()
@@ -127,9 +139,9 @@ def transmit(
         summary.structures.append(name)
         ctx = RunContext(db, clock, run_at, structure_id, progress, mark_batch, family_batch)
         did = 0
-        for step_name, step in STEPS:
-            count = step(ctx)
-            summary.steps[step_name] = summary.steps.get(step_name, 0) + count
+        for step in default_steps() if steps is None else steps:
+            count = step.run(ctx)
+            summary.steps[step.name] = summary.steps.get(step.name, 0) + count
             did += count
         did += _mark_transmitted(ctx, summary)
         did += _write_reports(ctx, summary)
