@@ -5,6 +5,7 @@ from famdesk.models.activities import Activity, ActivityDay, TariffBracket, Time
 from famdesk.models.base import Base
 from famdesk.models.families import Child, Family, QuotientFamilial, Registration
 from famdesk.models.ledger import LedgerEntry, Payment, ReceiptCounter
+from famdesk.models.online import OnlineAllocation, OnlinePayment, OnlinePaymentSettings
 from famdesk.models.outbox import OutboxMessage
 from famdesk.models.recovery import LoginThrottle, RecoveryAttempt, RecoveryCode
 from famdesk.models.reservations import AnnualEnrollment, IdempotencyKey, Movement, Reservation
@@ -25,6 +26,9 @@ __all__ = [
     "LedgerEntry",
     "Movement",
     "News",
+    "OnlineAllocation",
+    "OnlinePayment",
+    "OnlinePaymentSettings",
     "OutboxMessage",
     "Payment",
     "QuotientFamilial",

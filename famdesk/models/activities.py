@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Time,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -43,6 +44,9 @@ class Activity(Base):
     annual_allowed: Mapped[bool] = mapped_column(default=False)
     lead_days: Mapped[int] = mapped_column(Integer, default=0)
     during_school_holidays_only: Mapped[bool] = mapped_column(default=False)
+    meals: Mapped[bool] = mapped_column(default=False, server_default=false())
+    """School meals ("restauration"): food, not childcare, so left out of the attestation de
+    frais de garde (the tax credit for the care of children under 6 excludes meals)."""
 
     structure: Mapped[Structure] = relationship()
     wallet: Mapped[Wallet] = relationship()

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from famdesk.models.base import Base, UTCDateTime, enum_column
@@ -14,7 +24,15 @@ _PER_RESERVATION = text("kind IN ('consumption', 'refund')")
 
 
 class LedgerEntry(Base):
-    """A signed amount in cents: credit positive, debt negative. Never updated, never deleted."""
+    """A signed amount in cents: credit positive, debt negative. Never updated, never deleted.
+
+    - CONSUMPTION (negative): a booked day debited by the transmission, `reservation_id` set;
+    - REFUND (positive): that day cancelled after it was debited, `reservation_id` set;
+    - PAYMENT (positive): one per wallet of a paid `Payment`, `payment_id` set;
+    - ADJUSTMENT: a staff correction with its reason in `label`; with `payment_id`, the
+      counter-entry of a cancelled payment; with `reservation_id`, the transmission's
+      correction of a debited day whose price changed (new times).
+    """
 
     __tablename__ = "ledger_entry"
 
@@ -39,6 +57,8 @@ class LedgerEntry(Base):
             postgresql_where=_PER_RESERVATION,
         ),
         Index(None, "family_id", "wallet_id"),
+        Index(None, "reservation_id"),
+        Index(None, "payment_id"),
         CheckConstraint("amount_cents BETWEEN -10000000000 AND 10000000000", name="amount_range"),
     )
 
@@ -58,6 +78,12 @@ class Payment(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     recorded_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    terminal: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    cheque_number: Mapped[str | None] = mapped_column(String(32))
+    bank: Mapped[str | None] = mapped_column(String(80))
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancelled_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
         UniqueConstraint("structure_id", "receipt_year", "receipt_number"),
@@ -75,3 +101,10 @@ class ReceiptCounter(Base):
     last_number: Mapped[int] = mapped_column(Integer, default=0)
 
     __table_args__ = (CheckConstraint("last_number >= 0", name="last_number_positive"),)
+
+
+@event.listens_for(LedgerEntry, "before_update")
+@event.listens_for(LedgerEntry, "before_delete")
+def _append_only(_mapper, _connection, entry: LedgerEntry) -> None:  # type: ignore[no-untyped-def]
+    """The ledger is append-only: a mistake is corrected by a new entry, never by an edit."""
+    raise ValueError(f"ledger entry {entry.id} cannot be changed or deleted: add an entry instead")

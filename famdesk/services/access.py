@@ -6,7 +6,7 @@ from __future__ import annotations
 from famdesk.errors import NotAuthorizedError, NotFoundError
 from famdesk.i18n import _
 from famdesk.models import Child, Family
-from famdesk.services.auth import SessionInfo
+from famdesk.services.auth import SessionInfo, family_of
 from famdesk.services.uow import UnitOfWork
 
 
@@ -40,3 +40,23 @@ def authorize_child(uow: UnitOfWork, session: SessionInfo, child_id: int) -> Chi
 def on_behalf(session: SessionInfo, family_id: int) -> int | None:
     """The family a staff member acts for (None when the family acts itself)."""
     return family_id if session.is_staff or session.is_system else None
+
+
+def family_in_structure(uow: UnitOfWork, session: SessionInfo, structure_id: int | None,
+                        family_id: int | None) -> Family:
+    """The family a screen of `structure_id` is about: with `family_id` None, the session's
+    own family there (a family account); else that family, once the session may see it, and
+    only if it belongs to `structure_id` (when given)."""
+    if family_id is None:
+        if structure_id is None:
+            raise NotFoundError(_("Choose the family first."))
+        family = family_of(uow, session, structure_id)
+        if family is None:
+            raise NotFoundError(_("Choose the family first."))
+        return family
+    family = authorize_family(uow, session, family_id)
+    if structure_id is not None:
+        session.require_structure(structure_id)
+        if family.structure_id != structure_id:
+            raise NotFoundError(_("This family is not in this structure."))
+    return family

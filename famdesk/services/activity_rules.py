@@ -155,8 +155,11 @@ def judge(
     capacity: Capacity | None,
     held: ReservationStatus | None,
     pass_deadlines: bool = False,
+    skip_booking_deadline: bool = False,
 ) -> Verdict:
-    """The state of one cell at `now` (`pass_deadlines`: staff acting with a reason)."""
+    """The state of one cell at `now` (`pass_deadlines`: staff acting with a reason;
+    `skip_booking_deadline`: a standing order made ahead of time, an annual enrollment, which
+    every other rule still binds)."""
     booking_deadline = rules.booking_deadline(day)
     cancellation_deadline = rules.cancellation_deadline(day)
     today = now.astimezone(rules.tz).date()
@@ -172,7 +175,7 @@ def judge(
             window = rules.window.closed_reason(day, now, rules.tz)
             if window is not None:
                 reason = ClosedReason(window)
-            elif now >= booking_deadline:
+            elif now >= booking_deadline and not skip_booking_deadline:
                 reason = ClosedReason.DEADLINE_PASSED
     late_to_cancel = not pass_deadlines and now >= cancellation_deadline
     state = cell_state(held, late_to_cancel, reason, capacity)

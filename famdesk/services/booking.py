@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from sqlalchemy import Row, insert, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 
-from famdesk.clock import Clock
+from famdesk.clock import Clock, FixedClock
 from famdesk.errors import FamdeskError, NotAuthorizedError, ValidationError
 from famdesk.i18n import _
 from famdesk.models import ActivityDay, Child, Family, IdempotencyKey, Movement, Reservation
@@ -33,8 +33,8 @@ from famdesk.models.enums import (
 from famdesk.models.values import from_cents
 from famdesk.services.access import check_family
 from famdesk.services.activity_rules import load_quotients, load_registrations, load_rules
-from famdesk.services.auth import SessionInfo
-from famdesk.services.draft import Draft, LineKind
+from famdesk.services.auth import SYSTEM, SessionInfo
+from famdesk.services.draft import Draft, DraftLine, LineKey, LineKind
 from famdesk.services.planning import ChildFacts, DayBook, Decision, Held, Outcome, World, plan
 from famdesk.services.uow import UnitOfWork
 
@@ -126,7 +126,7 @@ def _check_draft(draft: Draft) -> None:
 
 
 def _load_world(uow: UnitOfWork, clock: Clock, session: SessionInfo, draft: Draft, *,
-                lock: bool, pass_deadlines: bool) -> World:
+                lock: bool, pass_deadlines: bool, skip_booking_deadline: bool = False) -> World:
     s = uow.session
     child_ids = sorted({line.child_id for line in draft})
     children: dict[int, ChildFacts] = {}
@@ -181,6 +181,7 @@ def _load_world(uow: UnitOfWork, clock: Clock, session: SessionInfo, draft: Draf
         days=days,
         held=held,
         pass_deadlines=pass_deadlines,
+        skip_booking_deadline=skip_booking_deadline,
     )
 
 
@@ -276,6 +277,49 @@ def confirm(
     return ConfirmResult(key, recap)
 
 
+# -- standing orders ------------------------------------------------------------------
+
+
+def apply_standing_order(
+    uow: UnitOfWork,
+    now: datetime,
+    draft: Draft,
+    *,
+    enrollment_ids: Mapping[LineKey, int],
+    remark: str = "",
+    cancellations: bool = False,
+) -> list[Decision]:
+    """Write `draft`, made by famdesk itself from annual enrollments (source "annual"), as at
+    `now`, on the write connection; does not commit.
+
+    Bookings go through every rule of the engine — opening, window, registration, times,
+    capacity and waiting list — but the booking deadline: the family asked ahead of time.
+    A line whose day someone already holds (booking) or no longer holds (cancellation) is left
+    out, and so is a booking whose day is closed now (not open, past, outside the window, not
+    registered): it writes nothing and may be tried again later. Every other line gets its
+    movement, refusals included. A draft of `cancellations` only (an enrollment shortened or
+    stopped, no earlier than its lead time) passes the cancellation deadline; a place it frees
+    still goes to the waiting list only while families may cancel that day.
+    Returns the decisions written, in draft order.
+    """
+    if cancellations and any(line.kind is not LineKind.CANCEL for line in draft):
+        raise ValueError("a draft of cancellations holds cancellations only")
+    if not cancellations and any(line.kind is not LineKind.BOOK for line in draft):
+        raise ValueError("a standing order books or cancels, never both at once")
+    world = _load_world(uow, FixedClock(now), SYSTEM, draft, lock=uow.db.write_lock,
+                        pass_deadlines=cancellations, skip_booking_deadline=not cancellations)
+
+    def still_to_do(line: DraftLine) -> bool:
+        return (line.key in world.held) == (line.kind is LineKind.CANCEL)
+
+    draft = Draft(tuple(line for line in draft if still_to_do(line)))
+    read = {book.id: (book.booked, book.waitlisted) for book in world.days.values()}
+    decisions = [d for d in plan(world, draft) if d.known and d.closed_reason is None]
+    _write(uow, world, SYSTEM, decisions, read, source=ReservationSource.ANNUAL, terminal="",
+           override_reason=None, enrollment_ids=enrollment_ids, remark=remark)
+    return decisions
+
+
 def _stored_answer(uow: UnitOfWork, key: str) -> Recap | None:
     answer = uow.session.scalar(select(IdempotencyKey.answer).where(IdempotencyKey.key == key))
     if answer is None:
@@ -289,11 +333,13 @@ def _stored_answer(uow: UnitOfWork, key: str) -> Recap | None:
 
 def _write(uow: UnitOfWork, world: World, session: SessionInfo, decisions: list[Decision],
            read: dict[int, tuple[int, int]], *, source: ReservationSource, terminal: str,
-           override_reason: str | None) -> None:
+           override_reason: str | None, enrollment_ids: Mapping[LineKey, int] | None = None,
+           remark: str = "") -> None:
     """Write what `plan()` decided in a few statements whatever the number of lines: the
     changed reservations and day counters (`read`: as they were before planning) as UPDATEs
     by id, the new reservations and the movements as multi-row INSERTs (no ORM object is built
-    or flushed line by line)."""
+    or flushed line by line). `enrollment_ids`: the annual enrollment each new reservation
+    comes from; `remark`: the movements' remark when the engine gives none."""
     s = uow.session
     now = world.now
     changes: dict[int, dict] = {}  # reservation id -> new values (the last change wins)
@@ -317,7 +363,7 @@ def _write(uow: UnitOfWork, world: World, session: SessionInfo, decisions: list[
                 "departure": d.line.departure,
                 "status": ReservationStatus.BOOKED if d.outcome is Outcome.BOOKED else ReservationStatus.WAITLISTED,
                 "requested_at": now, "source": source, "price_cents": d.price_cents,
-                "enrollment_id": None,
+                "enrollment_id": enrollment_ids.get(d.line.key) if enrollment_ids else None,
             })
             assert d.reservation_id is not None
             pseudo_ids[d.line.key] = reservation_id = d.reservation_id
@@ -331,7 +377,7 @@ def _write(uow: UnitOfWork, world: World, session: SessionInfo, decisions: list[
             reservation_id=reservation_id, family_id=child.family_id, child_id=child.id,
             activity_id=d.line.activity_id, day=d.line.day, arrival=d.line.arrival,
             departure=d.line.departure, kind=MOVEMENT_KIND[d.line.kind],
-            outcome=MOVEMENT_OUTCOME[d.outcome], source=source, remark=d.reason or "",
+            outcome=MOVEMENT_OUTCOME[d.outcome], source=source, remark=d.reason or remark,
             deadline_override_reason=override_reason, actor_account_id=actor_id,
             on_behalf_family_id=child.family_id if staff_acts else None, terminal=terminal,
             created_at=now,

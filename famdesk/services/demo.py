@@ -24,6 +24,7 @@ from famdesk.models.enums import Role
 from famdesk.services.auth import role_label
 from famdesk.services.database import Database
 from famdesk.services.demo_bookings import book_demo
+from famdesk.services.demo_money import pay_demo
 from famdesk.services.demo_town import build_town
 from famdesk.services.transmission import transmit
 from famdesk.services.uow import UnitOfWork
@@ -108,6 +109,7 @@ def build_demo(
     # last night's transmission (no mail server in the demo: the reports wait in the outbox)
     last_night = datetime.combine(today - timedelta(days=1), time(22, 0), tzinfo=ZoneInfo("Europe/Paris"))
     transmit(db, FixedClock(last_night), lambda _structure: None)
+    pay_demo(db, clock, today, last_night)  # the desk's payments, on the days just debited
     summary = DemoSummary(
         structures=tuple(town.structures),
         families=town.families,

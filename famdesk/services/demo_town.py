@@ -203,7 +203,7 @@ def _demoville(town: _Builder) -> None:
     town.activity(
         DEMOVILLE, "RESTAURATION", colour="#E76F51", display_order=3, wallet_id=restauration,
         tariff_mode=TariffMode.UNIT, slot_minutes=None, brackets=_qf("1.00", "2.10", "3.20"),
-        booking_rule=J2_TEN, annual_allowed=True, lead_days=2,
+        booking_rule=J2_TEN, annual_allowed=True, lead_days=2, meals=True,
         weekdays=SCHOOL_DAYS, capacity=120, waitlist=0,
     )
     alsh = {"wallet_id": periscolaire, "tariff_mode": TariffMode.UNIT, "slot_minutes": None}

@@ -13,7 +13,13 @@ LOCALE = "fr_FR"
 
 
 def money(amount: Decimal) -> str:
-    """'1 234,50 €' (Babel puts a narrow no-break space between the thousands)."""
+    """'1 234,50 €' (Babel puts a narrow no-break space between the thousands).
+
+    Babel's answer for cents, written without Babel (which takes ~0.1 ms a call: a statement
+    prints a thousand amounts); anything else (more decimals, not a number) goes to Babel.
+    """
+    if isinstance(amount, Decimal) and amount.is_finite() and amount.as_tuple().exponent >= -2:  # type: ignore[operator]
+        return f"{amount:,.2f}".replace(",", "\u202f").replace(".", ",") + "\xa0€"
     return format_currency(amount, "EUR", locale=LOCALE)
 
 

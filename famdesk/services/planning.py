@@ -18,7 +18,7 @@ from famdesk.models.enums import ReservationStatus
 from famdesk.services.activity_rules import ActivityRules, Registrations, closed_reason_text, judge
 from famdesk.services.draft import Draft, DraftLine, LineKind
 from famdesk.services.pricing import QuotientPeriod, quotient_on
-from famdesk.services.states import Capacity, CellState
+from famdesk.services.states import Capacity, CellState, ClosedReason
 
 
 class Outcome(StrEnum):
@@ -71,6 +71,8 @@ class World:
     days: dict[tuple[int, date], DayBook]
     held: dict[tuple[int, int, date], Held]
     pass_deadlines: bool = False
+    skip_booking_deadline: bool = False
+    """An annual enrollment's days: booked through every rule but the booking deadline."""
     next_pseudo_id: int = -1
 
     def pseudo_id(self) -> int:
@@ -94,6 +96,9 @@ class Decision:
     """Reservations moved from the waiting list to booked by this line's cancellation."""
     known: bool = True
     """False when the child or activity is unknown (no movement can be written)."""
+    closed_reason: ClosedReason | None = None
+    """Why a booking was refused when its day is closed (not open, past, outside the window,
+    not registered, deadline passed); None otherwise."""
 
     @property
     def cost_cents(self) -> int:
@@ -161,6 +166,7 @@ def _verdict(world: World, line: DraftLine, held: Held | None):  # type: ignore[
         capacity=book.snapshot() if book is not None else None,
         held=held.status if held is not None else None,
         pass_deadlines=world.pass_deadlines,
+        skip_booking_deadline=world.skip_booking_deadline,
     )
 
 
@@ -214,7 +220,8 @@ def _book(world: World, index: int, line: DraftLine) -> Decision:
     verdict = _verdict(world, line, None)
     if verdict.state is CellState.CLOSED:
         assert verdict.closed_reason is not None
-        return Decision(index, line, Outcome.REFUSED, closed_reason_text(verdict.closed_reason))
+        return Decision(index, line, Outcome.REFUSED, closed_reason_text(verdict.closed_reason),
+                        closed_reason=verdict.closed_reason)
     problem = world.rules[line.activity_id].times_problem(line.day, line.arrival, line.departure)
     if problem is not None:
         return Decision(index, line, Outcome.REFUSED, problem)

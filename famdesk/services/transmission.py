@@ -109,7 +109,7 @@ class TransmitSummary:
                 queued=self.emails_queued, sent=self.sending.sent, retried=self.sending.retried,
                 failed=self.sending.failed, waiting=self.sending.waiting),
         ]
-        lines += [f"{name}: {count}" for name, count in self.steps.items()]
+        lines += [f"{_(name)}: {count}" for name, count in self.steps.items()]
         return lines
 
 
@@ -224,10 +224,13 @@ def _write_reports(ctx: RunContext, summary: TransmitSummary) -> int:
     return done
 
 
-def _let_desks_in() -> None:
+def let_desks_in() -> None:
     """A short pause between batches: SQLite has no queue, and a desk waiting for the write
     lock must not find it taken again by the next batch each time it looks."""
     time.sleep(BATCH_PAUSE_S)
+
+
+_let_desks_in = let_desks_in
 
 
 @dataclass

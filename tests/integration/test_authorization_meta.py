@@ -22,7 +22,7 @@ import pkgutil
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -31,27 +31,52 @@ from sqlalchemy import select
 import famdesk.services
 from famdesk.clock import FixedClock
 from famdesk.errors import FamdeskError, NotAuthorizedError
-from famdesk.models import Registration
-from famdesk.models.enums import Role, TariffMode
-from famdesk.services import booking, capacity, copying, families, profile
+from famdesk.models import AnnualEnrollment, Payment, Registration, Wallet
+from famdesk.models.enums import EnrollmentStatus, Role, TariffMode
+from famdesk.models.online import OnlineProviderKind
+from famdesk.services import (
+    booking,
+    capacity,
+    copying,
+    enrollments,
+    families,
+    ledger,
+    online_payments,
+    payments,
+    profile,
+)
 from famdesk.services.auth import SYSTEM, SessionInfo
 from famdesk.services.draft import Draft, DraftLine, LineKind
+from famdesk.services.payment_providers import ProviderUnavailableError
+from famdesk.services.payment_providers.settings import OnlineSettings, save_online_settings
 from famdesk.services.setup import activities, people, structures
 from famdesk.services.uow import UnitOfWork
 from tests.conftest import CLOCK_START
+from tests.integration.test_online_payments import with_online_tables
 from tests.integration.town import J2_NOON, PASSWORD, YEAR_END, YEAR_START, Town, build_town
 
 READ_ONLY = {
     "access.authorize_child": "checks and returns a child",
     "access.authorize_family": "checks and returns a family",
+    "access.family_in_structure": "checks and returns the family a screen is about",
     "auth.family_of": "the family a family account holds",
+    "balances.balances": "a family's balances ('Soldes et paiements')",
+    "booking_info.activity_info": "an activity's allowed times and rate for a child",
+    "booking_info.booking_family": "the family the booking tab shows",
     "booking.preview": "simulates a draft, saves nothing",
+    "enrollments.enrollment_form": "what the annual enrollment form offers a child",
+    "enrollments.enrollments": "a child's annual enrollments",
     "families.family_record": "a family's record for the front desk",
     "family_search.search_families": "the front desk's family search",
+    "histories.history": "a family's consumptions and payments, month by month",
     "home.home_page": "the home page",
     "month.month_view": "the month calendar",
     "outbox.failures": "the e-mails that could not be sent",
+    "payment_providers.settings.online_settings": "a structure's online payment settings",
+    "payments.receipt": "a payment's receipt",
     "profile.profile": "the session's own profile",
+    "statements.annual_statement": "a family's annual statement",
+    "statements.childcare_attestation": "a family's attestation de frais de garde",
     "tracking.tracking": "a family's requests and what became of them",
 }
 """Functions with a service's signature that only read: name -> what they read."""
@@ -98,6 +123,58 @@ def _registration(town: Town, uow: UnitOfWork, child: int, activity: int) -> int
                                       Registration.activity_id == activity))
 
 
+def _enrollment(town: Town, uow: UnitOfWork) -> int:
+    """Zoé's enrollment (Dubois), not committed: the call that follows commits it or not."""
+    row = AnnualEnrollment(
+        child_id=town.zoe, activity_id=town.alsh, starts_on=date(2026, 10, 7), ends_on=None,
+        weekdays=4, every_other_week=False, status=EnrollmentStatus.ACTIVE,
+        created_at=town.clock.now())
+    uow.session.add(row)
+    uow.session.flush()
+    return row.id
+
+
+def _wallet(town: Town, uow: UnitOfWork) -> int:
+    return uow.session.scalar(select(Wallet.id).where(Wallet.structure_id == town.structure_id))
+
+
+def _cancel_payment(town: Town, uow: UnitOfWork, session: SessionInfo) -> object:
+    paid = payments.record_payment(uow, town.clock, SYSTEM, town.dubois_family, "cash",
+                                   {_wallet(town, uow): Decimal("5.00")})
+    return payments.cancel_payment(uow, town.clock, session, paid.payment_id, "Erreur de saisie")
+
+
+class _ProviderDown:
+    """A payment provider that cannot be reached: an allowed call ends there."""
+
+    name = "down"
+    minimum_cents = 1
+    grace = timedelta(0)
+
+    def start(self, payment: object) -> object:
+        raise ProviderUnavailableError("down")
+
+    def status(self, reference: str) -> object:
+        raise ProviderUnavailableError("down")
+
+
+def _start_online(town: Town, uow: UnitOfWork, session: SessionInfo) -> object:
+    return online_payments.start_online_payment(
+        uow, town.clock, session, town.martin_family, {_wallet(town, uow): Decimal("10.00")},
+        _ProviderDown(), email="hugo.martin@example.org")
+
+
+def _poll_online(town: Town, uow: UnitOfWork, session: SessionInfo) -> object:
+    """Polls a payment of the Martins' (made, and failed, on first use)."""
+    mine = select(Payment.id).where(Payment.family_id == town.martin_family,
+                                    Payment.method == "online_card")
+    if uow.session.scalar(mine) is None:
+        with pytest.raises(online_payments.OnlinePaymentUnavailableError):
+            _start_online(town, uow, SYSTEM)
+    return online_payments.poll_online_payment(uow, town.clock, session, uow.session.scalar(mine),
+                                               _ProviderDown())
+
+
 FAMILY = families.FamilyDetails("M.", "Durand", "Paul")
 CHILD = families.ChildDetails("Noé", "Dubois", date(2020, 4, 1))
 
@@ -109,6 +186,28 @@ REFUSALS: dict[str, Refusal] = {
             uow, t.clock, s, source_child_id=t.lea, source_activity_id=t.alsh,
             first=WED, last=WED, target_child_id=t.tom),
         refused="dubois", allowed="martin"),
+    # annual enrollments
+    "enrollments.create_enrollment": Refusal(
+        lambda t, uow, s: enrollments.create_enrollment(
+            uow, t.clock, s, t.zoe, t.alsh, date(2026, 10, 7), None, [2], False, None, None),
+        refused="martin", allowed="dubois"),
+    "enrollments.change_enrollment_end": Refusal(
+        lambda t, uow, s: enrollments.change_enrollment_end(
+            uow, t.clock, s, _enrollment(t, uow), date(2026, 12, 16)),
+        refused="martin", allowed="dubois"),
+    "enrollments.stop_enrollment": Refusal(
+        lambda t, uow, s: enrollments.stop_enrollment(uow, t.clock, s, _enrollment(t, uow)),
+        refused="martin", allowed="staff"),
+    # money at the front desk (each commits: nothing else here reads balances)
+    "payments.record_payment": Refusal(
+        lambda t, uow, s: payments.record_payment(uow, t.clock, s, t.dubois_family, "cash",
+                                                  {_wallet(t, uow): Decimal("12.50")}),
+        refused="dubois", allowed="staff"),
+    "payments.cancel_payment": Refusal(_cancel_payment, refused="dubois", allowed="staff"),
+    "ledger.adjust": Refusal(
+        lambda t, uow, s: ledger.adjust(uow, t.clock, s, t.martin_family, _wallet(t, uow),
+                                        Decimal("-3.20"), "Repas non servi"),
+        refused="martin", allowed="staff"),
     # the back office
     "capacity.change_capacity": Refusal(
         lambda t, uow, s: capacity.change_capacity(uow, t.clock, s, t.alsh, WED, 2),
@@ -174,6 +273,15 @@ REFUSALS: dict[str, Refusal] = {
                                            date(2020, 4, 1)),
         refused="martin", allowed="system"),
     "setup.people.register_child": Refusal(_register_child, refused="martin", allowed="system"),
+    # online payments
+    "online_payments.start_online_payment": Refusal(_start_online, refused="dubois",
+                                                    allowed="martin"),
+    "online_payments.poll_online_payment": Refusal(_poll_online, refused="dubois",
+                                                   allowed="martin"),
+    "payment_providers.settings.save_online_settings": Refusal(
+        lambda t, uow, s: save_online_settings(uow, t.clock, s, t.structure_id,
+                                               OnlineSettings(OnlineProviderKind.LOCALTEST)),
+        refused="martin", allowed="system"),
 }
 
 
@@ -217,6 +325,7 @@ def service_candidates() -> set[str]:
 def town(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('meta')}/famdesk.db"
     town = build_town(url, FixedClock(CLOCK_START))
+    with_online_tables(town.ctx.db)
     yield town
     town.ctx.close()
 

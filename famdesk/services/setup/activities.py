@@ -65,11 +65,13 @@ def create_activity(
     annual_allowed: bool = False,
     lead_days: int = 0,
     during_school_holidays_only: bool = False,
+    meals: bool = False,
 ) -> int:
     """A new activity of the structure; returns its id. Opening days come with `open_days`.
 
     The cancellation rule defaults to the booking rule. `time_options` makes it a time-entry
     activity: weekday (0 = Monday) -> (arrivals, departures). A slot tariff needs them.
+    `meals`: school meals, left out of the attestation de frais de garde.
     """
     session.require_admin()
     session.require_structure(structure_id)
@@ -120,6 +122,7 @@ def create_activity(
         annual_allowed=annual_allowed,
         lead_days=lead_days,
         during_school_holidays_only=during_school_holidays_only,
+        meals=meals,
     )
     uow.session.add(activity)
     uow.session.flush()

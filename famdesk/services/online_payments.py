@@ -1,0 +1,546 @@
+"""Paying online (design.md section 7): a family pays its own wallets by card through a
+`PaymentProvider` (staff may start it on the family's behalf), and famdesk credits the
+ledger only when the provider itself says it is paid.
+
+- `start_online_payment` records a `Payment` (method ``online_card``, status ``pending``)
+  with what it will credit to each wallet (`OnlineAllocation`), then asks the provider for a
+  payment page. A second click while that payment is pending and its page still usable
+  opens the same page again instead of a second payment.
+- `poll_online_payment` asks the provider what became of it. Paid, for the payment's exact
+  amount: in one transaction the payment becomes ``paid`` and one `LedgerEntry` (kind
+  ``payment``) per wallet is written. The change is a conditional UPDATE (``WHERE status =
+  'pending'``), so an outcome handled twice — two desks, the timer and the window at once —
+  credits once. Refused, unknown, or paid with another amount -> ``failed``; abandoned or
+  still undecided once the page is over (`OnlinePayment.decided_by`) -> ``cancelled``.
+  A technical failure leaves the payment pending, to ask again.
+- `poll_pending` asks about every pending online payment (a timer or the command line).
+
+Nothing here ever takes an outcome from the payer's browser. No lock is held while a
+provider answers: each function commits before calling it. Give them a write unit of work.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import CursorResult, Update, select, update
+
+from famdesk.clock import Clock, local_today
+from famdesk.errors import FamdeskError, InfrastructureError, NotFoundError, ValidationError
+from famdesk.i18n import _
+from famdesk.models import Family, LedgerEntry, Payment, Structure, Wallet
+from famdesk.models.enums import LedgerKind, PaymentMethod, PaymentStatus
+from famdesk.models.online import OnlineAllocation, OnlineOutcome, OnlinePayment
+from famdesk.models.values import from_cents
+from famdesk.services.access import authorize_family, check_family, on_behalf
+from famdesk.services.audit import audit
+from famdesk.services.auth import SYSTEM, SessionInfo
+from famdesk.services.database import Database
+from famdesk.services.formatting import money
+from famdesk.services.payment_providers import (
+    PaymentProvider,
+    PaymentRequest,
+    ProviderError,
+    ProviderRejectedError,
+    ProviderResult,
+    ProviderState,
+)
+from famdesk.services.setup._fields import checked_email
+from famdesk.services.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+LIMIT = Decimal("10000.00")
+"""The most one online payment may be."""
+EMAIL_MAX = 80
+STARTING_TIMEOUT = timedelta(minutes=2)
+"""A payment whose provider has not given a page after this long never will (famdesk
+stopped during the call): it is cancelled."""
+CENT = Decimal("0.01")
+
+
+class OnlinePaymentUnavailableError(InfrastructureError):
+    """The provider cannot be reached or is down: try again later."""
+
+
+class OnlinePaymentRefusedError(FamdeskError):
+    """The provider refused to open the payment."""
+
+
+class PaymentInProgressError(FamdeskError):
+    """The family's previous click is still waiting for the provider's page."""
+
+
+@dataclass(frozen=True)
+class OnlinePaymentStarted:
+    payment_id: int
+    page_url: str
+    """Where the payer pays (open it in the payment window)."""
+    amount: Decimal
+    expires_at: datetime
+    """When the page stops taking payments."""
+    resumed: bool = False
+    """True: the family's payment already pending, opened again (a second click)."""
+
+
+@dataclass(frozen=True)
+class PaymentState:
+    payment_id: int
+    status: PaymentStatus
+    outcome: OnlineOutcome
+    amount: Decimal
+    paid_at: datetime | None
+    page_url: str | None
+    """The page, while it may still be used (None once it is over)."""
+
+    @property
+    def settled(self) -> bool:
+        return self.status is not PaymentStatus.PENDING
+
+
+@dataclass
+class PollSummary:
+    """What `poll_pending` did: how many payments ended in each status, or were left."""
+
+    paid: int = 0
+    failed: int = 0
+    cancelled: int = 0
+    pending: int = 0
+    skipped: int = 0
+    """Payments of a provider not given to `poll_pending`."""
+
+    def count(self, state: PaymentState) -> None:
+        name = {PaymentStatus.PAID: "paid", PaymentStatus.FAILED: "failed",
+                PaymentStatus.CANCELLED: "cancelled"}.get(state.status, "pending")
+        setattr(self, name, getattr(self, name) + 1)
+
+
+@dataclass(frozen=True)
+class _Actor:
+    """Who settles a payment, for the audit trail."""
+
+    account_id: int | None
+    behalf: int | None
+    terminal: str
+
+    @classmethod
+    def of(cls, session: SessionInfo, family_id: int, terminal: str) -> _Actor:
+        return cls(session.account_id or None, on_behalf(session, family_id), terminal)
+
+
+# -- starting -------------------------------------------------------------------------
+
+
+def start_online_payment(
+    uow: UnitOfWork,
+    clock: Clock,
+    session: SessionInfo,
+    family_id: int,
+    allocations: Mapping[int, Decimal],
+    provider: PaymentProvider,
+    *,
+    email: str,
+    terminal: str = "",
+) -> OnlinePaymentStarted:
+    """Open a payment page for `allocations` (wallet id -> amount in euros) of the family.
+
+    `email` is where the provider sends its receipt (required: asking for it is the
+    screen's job). While the family's previous payment is pending and its page usable, that
+    payment is returned (`resumed`), whatever this click asked for. Commits. Raises `ValidationError` (amounts, wallets, e-mail),
+    `OnlinePaymentUnavailableError` (try again later), `OnlinePaymentRefusedError`.
+    """
+    family = authorize_family(uow, session, family_id)
+    cents = allocation_cents(uow, family, allocations)
+    total = sum(cents.values())
+    if total < provider.minimum_cents:
+        raise ValidationError(
+            _("An online payment is at least {amount}.").format(
+                amount=money(Decimal(provider.minimum_cents) / 100)), field="amount")
+    payer_email = _payer_email(email)
+    now = clock.now()
+    # one open payment per family: two clicks queue here (the family's row is locked on
+    # PostgreSQL; SQLite's write transaction already lets one writer in at a time)
+    uow.session.execute(select(Family.id).where(Family.id == family.id).with_for_update())
+    pending = _open_payment(uow, family.id, now)
+    if pending is not None:
+        payment, online = pending
+        uow.commit()
+        if online.page_url is None or online.expires_at is None:
+            raise PaymentInProgressError(
+                _("A payment is already being prepared. Wait a moment and try again."))
+        log.info("online payment %s opened again for family %s", payment.id, family.id)
+        return OnlinePaymentStarted(payment.id, online.page_url, from_cents(payment.amount_cents),
+                                    online.expires_at, resumed=True)
+
+    payment = Payment(
+        structure_id=family.structure_id, family_id=family.id, amount_cents=total,
+        method=PaymentMethod.ONLINE_CARD, status=PaymentStatus.PENDING, created_at=now,
+        recorded_by_account_id=session.account_id or None,
+    )
+    uow.session.add(payment)
+    uow.session.flush()
+    online = OnlinePayment(payment_id=payment.id, provider=provider.name,
+                           attempt_reference=new_attempt_reference(payment.id),
+                           outcome=OnlineOutcome.PENDING)
+    uow.session.add(online)
+    uow.session.add_all(OnlineAllocation(payment_id=payment.id, wallet_id=wallet_id,
+                                         amount_cents=amount) for wallet_id, amount in cents.items())
+    audit(uow, now, "online_payment_started", actor_account_id=session.account_id,
+          family_id=on_behalf(session, family.id), terminal=terminal,
+          payment_id=payment.id, provider=provider.name, amount_cents=total,
+          wallets={str(k): v for k, v in cents.items()})
+    structure = uow.session.get(Structure, family.structure_id)
+    assert structure is not None
+    request = PaymentRequest(
+        payment_id=payment.id, attempt_reference=online.attempt_reference, amount_cents=total,
+        email=payer_email,
+        label=_("Online payment {number}, family {name}").format(
+            number=payment.id, name=f"{family.last_name.upper()} {family.first_name}"),
+        year=local_today(clock, ZoneInfo(structure.timezone)).year,
+    )
+    uow.commit()  # the attempt is on record before the provider hears of it
+
+    try:
+        started = provider.start(request)
+    except ProviderError as exc:
+        outcome = (OnlineOutcome.ERROR if isinstance(exc, ProviderRejectedError)
+                   else OnlineOutcome.UNREACHABLE)
+        _settle(uow, clock, payment.id, PaymentStatus.FAILED, outcome,
+                _Actor.of(session, family.id, terminal), detail=exc.detail)
+        log.warning("online payment %s could not start: %s", payment.id, exc.detail)
+        raise _start_error(exc) from exc
+    # the page is kept only while the payment is still pending (it cannot have been given up
+    # meanwhile unless this call outlasted STARTING_TIMEOUT)
+    kept = _changed(uow, update(Payment)
+                    .where(Payment.id == payment.id, Payment.status == PaymentStatus.PENDING)
+                    .values(provider_reference=started.reference))
+    if kept != 1:
+        uow.commit()
+        log.warning("online payment %s was given up before its page came", payment.id)
+        raise OnlinePaymentUnavailableError(
+            _("The online payment service does not answer. Try again in a few minutes."))
+    uow.session.execute(
+        update(OnlinePayment).where(OnlinePayment.payment_id == payment.id)
+        .values(page_url=started.page_url, expires_at=started.expires_at,
+                decided_by=started.expires_at + provider.grace)
+        .execution_options(synchronize_session=False))
+    uow.commit()
+    log.info("online payment %s of family %s started (%s, %s cents)", payment.id, family.id,
+             provider.name, total)
+    return OnlinePaymentStarted(payment.id, started.page_url, from_cents(total), started.expires_at)
+
+
+def allocation_cents(uow: UnitOfWork, family: Family, allocations: Mapping[int, Decimal]
+                     ) -> dict[int, int]:
+    """Wallet id -> cents, each checked: more than 0, two decimals at most, a wallet of the
+    family's structure; the total at most `LIMIT`."""
+    if not allocations:
+        raise ValidationError(_("Enter the amount to pay."), field="amount")
+    cents: dict[int, int] = {}
+    for wallet_id, amount in allocations.items():
+        if not isinstance(amount, Decimal | int) or isinstance(amount, bool):
+            raise TypeError(f"an amount is a Decimal, not {type(amount).__name__}")
+        amount = Decimal(amount)
+        if not amount.is_finite() or amount <= 0:
+            raise ValidationError(_("The amount must be more than zero."), field="amount")
+        if amount > LIMIT:
+            raise _over_limit()
+        if amount != amount.quantize(CENT):
+            raise ValidationError(_("An amount has at most two decimals (cents)."), field="amount")
+        wallet = uow.session.get(Wallet, wallet_id)
+        if wallet is None or wallet.structure_id != family.structure_id:
+            raise ValidationError(_("This wallet is not one of the family's structure."),
+                                  field="amount")
+        cents[wallet_id] = int(amount * 100)
+    if sum(cents.values()) > int(LIMIT * 100):
+        raise _over_limit()
+    return cents
+
+
+def new_attempt_reference(payment_id: int) -> str:
+    """A reference new for every attempt (PayFiP's refdet: letters and digits, 6-30): the
+    payment's number, and a random part so that a new database never repeats an old one."""
+    return f"FD{payment_id:06d}{secrets.token_hex(4).upper()}"[:30]
+
+
+def _open_payment(uow: UnitOfWork, family_id: int, now: datetime
+                  ) -> tuple[Payment, OnlinePayment] | None:
+    """The family's pending online payment whose page may still be used, or that is being
+    prepared right now. A start that never got its page (famdesk stopped) is cancelled."""
+    rows = uow.session.execute(
+        select(Payment, OnlinePayment)
+        .join(OnlinePayment, OnlinePayment.payment_id == Payment.id)
+        .where(Payment.family_id == family_id, Payment.status == PaymentStatus.PENDING,
+               Payment.method == PaymentMethod.ONLINE_CARD)
+        .order_by(Payment.id.desc())
+    ).all()
+    for payment, online in rows:
+        if online.page_url is None:
+            if now - payment.created_at < STARTING_TIMEOUT:
+                return payment, online
+            _give_up_unstarted(uow, payment, now)
+        elif online.expires_at is not None and now < online.expires_at:
+            return payment, online
+    return None
+
+
+def _give_up_unstarted(uow: UnitOfWork, payment: Payment, now: datetime) -> None:
+    changed = _changed(uow, update(Payment)
+                       .where(Payment.id == payment.id, Payment.status == PaymentStatus.PENDING)
+                       .values(status=PaymentStatus.CANCELLED))
+    if changed:
+        uow.session.execute(
+            update(OnlinePayment).where(OnlinePayment.payment_id == payment.id)
+            .values(outcome=OnlineOutcome.ERROR, checked_at=now,
+                    detail="the provider never gave a page")
+            .execution_options(synchronize_session=False))
+        log.warning("online payment %s never got its page: cancelled", payment.id)
+
+
+# -- reading the outcome ----------------------------------------------------------------
+
+
+def poll_online_payment(
+    uow: UnitOfWork,
+    clock: Clock,
+    session: SessionInfo,
+    payment_id: int,
+    provider: PaymentProvider,
+    *,
+    terminal: str = "",
+) -> PaymentState:
+    """Ask `provider` what became of a pending payment, and act on it (see the module's
+    docstring). A payment already settled is not asked about again. `session` is the
+    family, the staff of its structure, or famdesk itself (`SYSTEM`). Commits."""
+    payment = uow.session.get(Payment, payment_id)
+    online = uow.session.get(OnlinePayment, payment_id)
+    if payment is None or online is None:
+        raise NotFoundError(_("This payment does not exist."))
+    family = uow.session.get(Family, payment.family_id)
+    assert family is not None
+    check_family(session, family)
+    now = clock.now()
+    if payment.status is not PaymentStatus.PENDING:
+        uow.commit()
+        return _state(payment, online, now)
+    if online.provider != provider.name:
+        raise ValueError(f"payment {payment_id} is {online.provider}'s, not {provider.name}'s")
+    reference = payment.provider_reference
+    if reference is None:
+        if now - payment.created_at >= STARTING_TIMEOUT:
+            _give_up_unstarted(uow, payment, now)
+        uow.commit()
+        return _reread(uow, payment_id, now)
+    uow.commit()  # no lock is held while the provider answers
+
+    actor = _Actor.of(session, family.id, terminal)
+    try:
+        result = provider.status(reference)
+    except ProviderRejectedError as exc:
+        log.error("online payment %s: the provider refuses to tell its outcome: %s",
+                  payment_id, exc.detail)
+        _settle(uow, clock, payment_id, PaymentStatus.FAILED, OnlineOutcome.ERROR, actor,
+                detail=exc.detail)
+        return _reread(uow, payment_id, now)
+    except ProviderError as exc:
+        log.warning("online payment %s: the provider cannot be asked now: %s", payment_id,
+                    exc.detail)
+        _note(uow, payment_id, now, OnlineOutcome.UNREACHABLE, exc.detail)
+        return _reread(uow, payment_id, now)
+    _act_on(uow, clock, payment, online, result, actor)
+    return _reread(uow, payment_id, now)
+
+
+def _act_on(uow: UnitOfWork, clock: Clock, payment: Payment, online: OnlinePayment,
+            result: ProviderResult, actor: _Actor) -> None:
+    """Settle the payment as `result` says, or note that it is still undecided."""
+    now = clock.now()
+    if result.state is ProviderState.PAID:
+        if result.amount_cents != payment.amount_cents:
+            detail = (f"the provider says {result.amount_cents} cents were paid, "
+                      f"the payment is {payment.amount_cents} cents")
+            log.error("online payment %s: %s; nothing credited", payment.id, detail)
+            _settle(uow, clock, payment.id, PaymentStatus.FAILED, OnlineOutcome.AMOUNT_MISMATCH,
+                    actor, detail=detail, authorisation=result.authorisation)
+            return
+        _settle(uow, clock, payment.id, PaymentStatus.PAID, OnlineOutcome.PAID, actor,
+                authorisation=result.authorisation, paid_at=result.paid_at or now)
+        return
+    final = {
+        ProviderState.REFUSED: (PaymentStatus.FAILED, OnlineOutcome.REFUSED),
+        ProviderState.UNKNOWN: (PaymentStatus.FAILED, OnlineOutcome.UNKNOWN),
+        ProviderState.EXPIRED: (PaymentStatus.CANCELLED, OnlineOutcome.EXPIRED),
+    }
+    if result.state in final:
+        status, outcome = final[result.state]
+        _settle(uow, clock, payment.id, status, outcome, actor)
+        return
+    # pending or abandoned: final only once the page is over (the payer may come back to it)
+    outcome = (OnlineOutcome.ABANDONED if result.state is ProviderState.ABANDONED
+               else OnlineOutcome.PENDING)
+    if online.decided_by is not None and now >= online.decided_by:
+        if outcome is OnlineOutcome.PENDING:
+            outcome = OnlineOutcome.EXPIRED
+        _settle(uow, clock, payment.id, PaymentStatus.CANCELLED, outcome, actor)
+        return
+    _note(uow, payment.id, now, outcome, None)
+
+
+def _settle(
+    uow: UnitOfWork,
+    clock: Clock,
+    payment_id: int,
+    status: PaymentStatus,
+    outcome: OnlineOutcome,
+    actor: _Actor,
+    *,
+    detail: str | None = None,
+    authorisation: str | None = None,
+    paid_at: datetime | None = None,
+) -> bool:
+    """End a pending payment in `status`, crediting the wallets when paid; commits. False
+    when it was no longer pending (someone else settled it first): then nothing changes."""
+    now = clock.now()
+    changed = _changed(uow, update(Payment)
+                       .where(Payment.id == payment_id, Payment.status == PaymentStatus.PENDING)
+                       .values(status=status,
+                               paid_at=paid_at if status is PaymentStatus.PAID else None))
+    if changed != 1:
+        uow.commit()
+        log.info("online payment %s was already settled: nothing done", payment_id)
+        return False
+    uow.session.execute(
+        update(OnlinePayment).where(OnlinePayment.payment_id == payment_id)
+        .values(outcome=outcome, checked_at=now, detail=(detail or "")[:200] or None,
+                authorisation=authorisation)
+        .execution_options(synchronize_session=False))
+    payment = uow.session.get(Payment, payment_id, populate_existing=True)
+    assert payment is not None
+    credited = {}
+    if status is PaymentStatus.PAID:
+        allocations = uow.session.scalars(
+            select(OnlineAllocation).where(OnlineAllocation.payment_id == payment_id)
+            .order_by(OnlineAllocation.wallet_id)).all()
+        if sum(a.amount_cents for a in allocations) != payment.amount_cents:
+            raise AssertionError(f"payment {payment_id}: allocations differ from the amount")
+        label = _("Online payment {number}").format(number=payment_id)
+        for allocation in allocations:
+            uow.session.add(LedgerEntry(
+                family_id=payment.family_id, wallet_id=allocation.wallet_id,
+                kind=LedgerKind.PAYMENT, amount_cents=allocation.amount_cents,
+                payment_id=payment_id, label=label, created_at=now))
+            credited[str(allocation.wallet_id)] = allocation.amount_cents
+    audit(uow, now, f"online_payment_{status.value}", actor_account_id=actor.account_id,
+          family_id=actor.behalf, terminal=actor.terminal, payment_id=payment_id,
+          outcome=outcome.value, credited=credited)
+    uow.commit()
+    log.info("online payment %s: %s (%s)", payment_id, status.value, outcome.value)
+    return True
+
+
+def _note(uow: UnitOfWork, payment_id: int, now: datetime, outcome: OnlineOutcome,
+          detail: str | None) -> None:
+    """Keep what the provider said of a payment still pending; commits."""
+    uow.session.execute(
+        update(OnlinePayment)
+        .where(OnlinePayment.payment_id == payment_id,
+               OnlinePayment.payment_id.in_(select(Payment.id).where(
+                   Payment.id == payment_id, Payment.status == PaymentStatus.PENDING)))
+        .values(outcome=outcome, checked_at=now, detail=(detail or "")[:200] or None)
+        .execution_options(synchronize_session=False))
+    uow.commit()
+
+
+def _reread(uow: UnitOfWork, payment_id: int, now: datetime) -> PaymentState:
+    payment = uow.session.get(Payment, payment_id, populate_existing=True)
+    online = uow.session.get(OnlinePayment, payment_id, populate_existing=True)
+    assert payment is not None and online is not None
+    uow.commit()
+    return _state(payment, online, now)
+
+
+def _state(payment: Payment, online: OnlinePayment, now: datetime) -> PaymentState:
+    usable = (payment.status is PaymentStatus.PENDING and online.expires_at is not None
+              and now < online.expires_at)
+    return PaymentState(
+        payment_id=payment.id, status=payment.status, outcome=online.outcome,
+        amount=from_cents(payment.amount_cents), paid_at=payment.paid_at,
+        page_url=online.page_url if usable else None,
+    )
+
+
+# -- the timer ----------------------------------------------------------------------------
+
+
+def poll_pending(db: Database, clock: Clock, providers: Mapping[str, PaymentProvider]
+                 ) -> PollSummary:
+    """Ask about every pending online payment, oldest first, each in its own unit of work.
+    `providers`: provider name -> provider; payments of another provider are skipped."""
+    with UnitOfWork(db) as uow:
+        rows = uow.session.execute(
+            select(Payment.id, OnlinePayment.provider)
+            .join(OnlinePayment, OnlinePayment.payment_id == Payment.id)
+            .where(Payment.status == PaymentStatus.PENDING,
+                   Payment.method == PaymentMethod.ONLINE_CARD)
+            .order_by(Payment.id)
+        ).all()
+    summary = PollSummary()
+    for payment_id, name in rows:
+        provider = providers.get(name)
+        if provider is None:
+            log.warning("online payment %s: no provider %r to ask", payment_id, name)
+            summary.skipped += 1
+            continue
+        with UnitOfWork(db, write=True) as uow:
+            summary.count(poll_online_payment(uow, clock, SYSTEM, payment_id, provider))
+    return summary
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def _payer_email(email: str) -> str:
+    if not (email or "").strip():
+        raise ValidationError(
+            _("Enter an e-mail address: the payment service sends its receipt there."),
+            field="email")
+    checked = checked_email(email)
+    assert checked is not None
+    if len(checked) > EMAIL_MAX:
+        raise ValidationError(
+            _("This field holds at most {count} characters.").format(count=EMAIL_MAX),
+            field="email")
+    return checked
+
+
+def _start_error(exc: ProviderError) -> FamdeskError:
+    if not isinstance(exc, ProviderRejectedError):
+        return OnlinePaymentUnavailableError(
+            _("The online payment service does not answer. Try again in a few minutes."))
+    if exc.field == "email":
+        return ValidationError(_("The online payment service refuses this e-mail address."),
+                               field="email")
+    if exc.field == "amount":
+        return ValidationError(_("The online payment service refuses this amount."),
+                               field="amount")
+    return OnlinePaymentRefusedError(
+        _("The online payment service refused this payment. You may pay at the front desk."))
+
+
+def _changed(uow: UnitOfWork, statement: Update) -> int:
+    """Run a conditional UPDATE; the number of rows it changed."""
+    result = uow.session.execute(statement.execution_options(synchronize_session=False))
+    return cast(CursorResult[Any], result).rowcount
+
+
+def _over_limit() -> ValidationError:
+    return ValidationError(
+        _("An online payment is at most {amount}.").format(amount=money(LIMIT)), field="amount")
+
