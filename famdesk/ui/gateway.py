@@ -33,6 +33,7 @@ from famdesk.services.reports.tracking_pdf import tracking_pdf
 from famdesk.services.tracking import TrackingFilter, TrackingView, tracking
 from famdesk.services.transmission import Progress, TransmitSummary, transmit
 from famdesk.services.uow import UnitOfWork
+from famdesk.ui.gateway_enrollments import EnrollmentsGatewayMixin
 
 if TYPE_CHECKING:
     from famdesk.bootstrap import AppContext
@@ -145,7 +146,7 @@ class Gateway(Protocol):
     def close(self) -> None: ...
 
 
-class LocalGateway:
+class LocalGateway(EnrollmentsGatewayMixin):
     """Service calls on ONE worker thread, each in its own `UnitOfWork` over `ctx.db`;
     the transmission on another thread. `mailers` defaults to the structures' SMTP servers."""
 

@@ -28,6 +28,7 @@ from famdesk.services.auth import SessionInfo
 from famdesk.services.home import HomePage
 from famdesk.services.outbox import OutboxFailure
 from famdesk.ui.calendar.panel import BookingPanel
+from famdesk.ui.enrollment_panel import EnrollmentPanel
 from famdesk.ui.errors import clear_retry_notice, present_error
 from famdesk.ui.formats import last_update_text
 from famdesk.ui.gateway import Gateway
@@ -119,6 +120,7 @@ class MainWindow(QMainWindow):
         # empty tab
         self.booking_panel: BookingPanel | None = None
         self.tracking_panel: TrackingPanel | None = None
+        self.enrollment_panel: EnrollmentPanel | None = None
         if not session.is_staff:
             self.booking_panel = BookingPanel(gateway, runner)
             self.booking_panel.tracking_requested.connect(self._on_booking_panel_tracking_requested)
@@ -127,6 +129,9 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(self.booking_panel, _("Bookings"))
             self.tracking_panel = TrackingPanel(gateway, runner)
             self.tabs.addTab(self.tracking_panel, _("Booking requests"))
+            self.enrollment_panel = EnrollmentPanel(gateway, runner)  # type: ignore[arg-type]
+            self.enrollment_panel.calendar_requested.connect(self._on_enrollment_panel_calendar_requested)
+            self.tabs.addTab(self.enrollment_panel, _("Annual enrollments"))
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
 
         central = QWidget()
@@ -180,6 +185,8 @@ class MainWindow(QMainWindow):
             self.booking_panel.set_structure(structure_id)
         if self.tracking_panel is not None:
             self.tracking_panel.set_structure(structure_id)
+        if self.enrollment_panel is not None:
+            self.enrollment_panel.set_structure(structure_id)
         self._show_failures(())
         self.reload()
 
@@ -206,7 +213,7 @@ class MainWindow(QMainWindow):
                     lambda exc: self._on_failures_failed(request, exc),
                 )
             )
-        for panel in (self.booking_panel, self.tracking_panel):
+        for panel in self._family_panels():
             if panel is not None:
                 panel.mark_stale()
                 if self.tabs.currentWidget() is panel:
@@ -280,8 +287,15 @@ class MainWindow(QMainWindow):
 
     def _on_tabs_current_changed(self, _index: int) -> None:
         current = self.tabs.currentWidget()
-        if current is not None and current in (self.booking_panel, self.tracking_panel):
+        if current is not None and current in self._family_panels():
             current.ensure_loaded()  # type: ignore[union-attr]
+
+    def _family_panels(self) -> tuple:  # type: ignore[type-arg]
+        return (self.booking_panel, self.tracking_panel, self.enrollment_panel)
+
+    def _on_enrollment_panel_calendar_requested(self) -> None:
+        if self.booking_panel is not None:
+            self.tabs.setCurrentWidget(self.booking_panel)
 
     def _on_booking_panel_tracking_requested(self) -> None:
         if self.tracking_panel is not None:
@@ -290,6 +304,8 @@ class MainWindow(QMainWindow):
     def _on_booking_panel_reservations_confirmed(self, _result: object) -> None:
         if self.tracking_panel is not None:
             self.tracking_panel.mark_stale()  # new requests to follow
+        if self.enrollment_panel is not None:
+            self.enrollment_panel.mark_stale()
 
     def _on_structure_combo_current_index_changed(self, index: int) -> None:
         structure_id = self.structure_combo.itemData(index)
@@ -331,6 +347,8 @@ class MainWindow(QMainWindow):
             self.booking_panel.clear()
         if self.tracking_panel is not None:
             self.tracking_panel.clear()
+        if self.enrollment_panel is not None:
+            self.enrollment_panel.clear()
         self.tabs.setCurrentWidget(self.home_panel)
         self._show_failures(())
         if self.failures_dialog is not None:

@@ -24,7 +24,6 @@ from famdesk.services.uow import UnitOfWork
 from famdesk.ui.calendar.panel import BookingPanel
 from famdesk.ui.enrollment_panel import EnrollmentPanel
 from famdesk.ui.gateway import LocalGateway
-from famdesk.ui.gateway_enrollments import EnrollmentsGatewayMixin
 from famdesk.ui.models.enrollment_model import (
     EVERY_OTHER_COLUMN,
     PERIOD_COLUMN,
@@ -50,8 +49,7 @@ MON, TUE, WED, THU, FRI = range(5)
 ALSH = "ALSH MERCREDI"
 
 
-class _Gateway(EnrollmentsGatewayMixin, LocalGateway):
-    pass
+_Gateway = LocalGateway  # it carries the enrollment calls (EnrollmentsGatewayMixin)
 
 
 @pytest.fixture

@@ -11,7 +11,9 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QLabel
 
 CALLS = 10_000
-ALLOWED_DRIFT = 100
+# the bug loses one reference per call (10,000 to 30,000 here); other threads of the test
+# process (a worker finishing a job) may move the count by a few hundred meanwhile
+ALLOWED_DRIFT = 2_000
 
 
 def _none_refs() -> int:
