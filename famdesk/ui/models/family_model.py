@@ -1,0 +1,150 @@
+"""The front desk's family search results: one row per `FamilyHit`.
+
+The roles live here for now (`FamilyRole`); they move to `roles.py` with the next change
+there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QByteArray,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+
+from famdesk.i18n import N_, _
+from famdesk.services.family_search import FamilyHit
+
+_Index = QModelIndex | QPersistentModelIndex
+_USER = int(Qt.ItemDataRole.UserRole)
+
+
+class FamilyRole(IntEnum):
+    """Roles of `FamilySearchModel` (DisplayRole is the cell's text)."""
+
+    HIT = _USER + 1
+    """The row's `FamilyHit` DTO (any column)."""
+    FAMILY_ID = _USER + 2
+    HAS_ACCOUNT = _USER + 3
+    """False while the family has no account to log in with."""
+
+
+def family_name(holder_name: str) -> str:
+    """'M. MARTIN Hugo' -> 'MARTIN'; 'Mme DE LA FONTAINE Inès' -> 'DE LA FONTAINE'.
+
+    The family name is the run of upper-case words after the civility (as
+    `Family.holder_name` writes it); the whole holder name when there is none."""
+    words = holder_name.split()
+    names = [w for w in words[1:] if w.upper() == w and sum(c.isalpha() for c in w) > 1]
+    return " ".join(names) or holder_name
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    text: Callable[[FamilyHit], str]
+    tooltip: Callable[[FamilyHit], str] | None = None
+
+
+def _children(hit: FamilyHit) -> str:
+    return ", ".join(hit.children)
+
+
+def _login(hit: FamilyHit) -> str:
+    return hit.login or "—"
+
+
+def _login_tip(hit: FamilyHit) -> str:
+    if hit.login is None:
+        return _("No account yet: create one in the family file.")
+    return _("Logs in as {login}").format(login=hit.login)
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column(N_("Family"), lambda hit: hit.holder_name),
+    Column(N_("Children"), _children),
+    Column(N_("Login"), _login, _login_tip),
+    Column(N_("E-mail"), lambda hit: hit.email or ""),
+    Column(N_("Phone"), lambda hit: hit.phone or ""),
+)
+NAME_COLUMN, CHILDREN_COLUMN, LOGIN_COLUMN, EMAIL_COLUMN, PHONE_COLUMN = range(len(COLUMNS))
+
+
+class FamilySearchModel(QAbstractTableModel):
+    def __init__(self, rows: Iterable[FamilyHit] = (), parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: tuple[FamilyHit, ...] = tuple(rows)
+
+    def set_rows(self, rows: Iterable[FamilyHit]) -> None:
+        """Replace every row (a clean reset)."""
+        self.beginResetModel()
+        self._rows = tuple(rows)
+        self.endResetModel()
+
+    def rows(self) -> tuple[FamilyHit, ...]:
+        return self._rows
+
+    def hit(self, row: int) -> FamilyHit | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    # -- Qt -------------------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        if not 0 <= index.column() < len(COLUMNS):
+            return None
+        hit = self._rows[index.row()]
+        column = COLUMNS[index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return column.text(hit)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            tip = column.tooltip(hit) if column.tooltip is not None else column.text(hit)
+            return tip or None
+        if role == FamilyRole.HIT:
+            return hit
+        if role == FamilyRole.FAMILY_ID:
+            return hit.family_id
+        if role == FamilyRole.HAS_ACCOUNT:
+            return hit.login is not None
+        return None
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _(COLUMNS[section].title)
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+
+    def roleNames(self) -> dict[int, QByteArray]:
+        names = dict(super().roleNames())
+        for role in FamilyRole:
+            names[int(role)] = QByteArray(role.name.lower().encode())
+        return names
