@@ -30,14 +30,12 @@ from famdesk.ui.forms import (
     FormSection,
     button_row,
     date_edit,
-    fill_table,
     from_qdate,
     line_edit,
-    readonly_table,
-    selected_key,
     to_qdate,
 )
 from famdesk.ui.gateway_accounts import AccountsGateway
+from famdesk.ui.record_tables import fill_table, readonly_table, selected_key
 from famdesk.ui.runner import Runner
 
 log = logging.getLogger(__name__)
@@ -193,7 +191,7 @@ class RegistrationsBox(FormSection):
         layout.addLayout(columns, 1)
         layout.addWidget(self.feedback.error_label)
         layout.addWidget(self.feedback.success_label)
-        self.activity_combo.currentIndexChanged.connect(self._on_activity_combo_changed)
+        self.activity_combo.currentIndexChanged.connect(self._on_activity_combo_current_index_changed)
         self.register_button.clicked.connect(self._on_register_button_clicked)
         self.end_button.clicked.connect(self._on_end_button_clicked)
         self.table.itemSelectionChanged.connect(self._on_table_selection_changed)
@@ -207,7 +205,7 @@ class RegistrationsBox(FormSection):
         for activity in facts.activities:
             self.activity_combo.addItem(activity.label, activity.id)
         self.activity_combo.blockSignals(False)
-        self._on_activity_combo_changed(self.activity_combo.currentIndex())
+        self._on_activity_combo_current_index_changed(self.activity_combo.currentIndex())
 
     def show_child(self, child: ChildRecord | None) -> None:
         self._child = child
@@ -221,7 +219,7 @@ class RegistrationsBox(FormSection):
         ))
         self._on_table_selection_changed()
 
-    def _on_activity_combo_changed(self, index: int) -> None:
+    def _on_activity_combo_current_index_changed(self, index: int) -> None:
         if not 0 <= index < len(self._activities):
             return
         activity = self._activities[index]

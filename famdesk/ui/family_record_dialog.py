@@ -172,7 +172,7 @@ class FamilyRecordDialog(QDialog):
         self.family_tab.saved.connect(self._on_family_tab_saved)
         for tab in (self.quotients_tab, self.children_tab, self.account_tab):
             tab.record_changed.connect(self._on_tab_record_changed)
-        self.finished.connect(self._on_finished)
+        self.finished.connect(self._on_self_finished)
         self._show_heading()
         self._enable_tabs()
         self.load()
@@ -254,7 +254,7 @@ class FamilyRecordDialog(QDialog):
         if self._family_id is not None:
             self.family_saved.emit(self._family_id)
 
-    def _on_finished(self, _result: int) -> None:
+    def _on_self_finished(self, _result: int) -> None:
         self.clear()
 
     # -- forgetting -----------------------------------------------------------------

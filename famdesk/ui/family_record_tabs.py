@@ -32,15 +32,14 @@ from famdesk.ui.forms import (
     FormSection,
     button_row,
     date_edit,
-    fill_table,
     from_qdate,
     hint_label,
     line_edit,
-    readonly_table,
     to_qdate,
 )
 from famdesk.ui.gateway_accounts import AccountsGateway
 from famdesk.ui.one_time_password_dialog import OneTimePasswordDialog
+from famdesk.ui.record_tables import fill_table, readonly_table
 from famdesk.ui.runner import Runner
 
 log = logging.getLogger(__name__)

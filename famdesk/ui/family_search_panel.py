@@ -129,7 +129,7 @@ class FamilySearchPanel(QWidget):
         self.record_button.clicked.connect(self._on_record_button_clicked)
         self.act_button.clicked.connect(self._on_act_button_clicked)
         self.table.activated.connect(self._on_table_activated)
-        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
         self._show_status()
 
     # -- state ----------------------------------------------------------------------
@@ -223,7 +223,7 @@ class FamilySearchPanel(QWidget):
     def show_error(self, message: str) -> None:
         self.status_label.setText(message)
 
-    def _on_selection_changed(self, *_args: object) -> None:
+    def _on_table_selection_changed(self, *_args: object) -> None:
         has_hit = self.selected_hit() is not None
         self.record_button.setEnabled(has_hit)
         self.act_button.setEnabled(has_hit)

@@ -133,7 +133,7 @@ class FirstPasswordDialog(QDialog):
             edit.returnPressed.connect(self.form.submit)
         self.logout_button.clicked.connect(self.reject)
         self.form.password_set.connect(self._on_form_password_set)
-        self.finished.connect(self._on_finished)
+        self.finished.connect(self._on_self_finished)
         self.form.one_time_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- present_error (the form answers) ------------------------------------------
@@ -152,7 +152,7 @@ class FirstPasswordDialog(QDialog):
         self.password_set.emit(session)
         self.accept()
 
-    def _on_finished(self, _result: int) -> None:
+    def _on_self_finished(self, _result: int) -> None:
         done, self._done = self._done, False
         self.clear()
         if not done:

@@ -16,17 +16,13 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDateEdit,
     QDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -335,53 +331,6 @@ def hint_label(text: str = "") -> QLabel:
     label.setProperty("role", "hint")
     label.setWordWrap(True)
     return label
-
-
-def readonly_table(
-    name: str, headers: Iterable[str], accessible: str, stretch: int | None = None
-) -> QTableWidget:
-    """A small list to read and pick a row from (a family file's quotients, children...);
-    column `stretch` (else the last) takes the room left."""
-    headers = list(headers)
-    table = QTableWidget(0, len(headers))
-    table.setObjectName(name)
-    table.setAccessibleName(accessible)
-    table.setHorizontalHeaderLabels(headers)
-    table.verticalHeader().hide()
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setAlternatingRowColors(True)
-    header = table.horizontalHeader()
-    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    if stretch is None:
-        header.setStretchLastSection(True)
-    else:
-        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    table.setTextElideMode(Qt.TextElideMode.ElideRight)
-    return table
-
-
-def fill_table(table: QTableWidget, rows: Iterable[tuple[object, Iterable[str]]]) -> None:
-    """(key, texts) per row; the key is the row's UserRole data (`selected_key`)."""
-    rows = list(rows)
-    table.clearContents()
-    table.setRowCount(len(rows))
-    for row, (key, texts) in enumerate(rows):
-        for column, text in enumerate(texts):
-            item = QTableWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, key)
-            item.setToolTip(text)
-            table.setItem(row, column, item)
-
-
-def selected_key(table: QTableWidget) -> Any:
-    rows = table.selectionModel().selectedRows()
-    if not rows:
-        return None
-    item = table.item(rows[0].row(), 0)
-    return None if item is None else item.data(Qt.ItemDataRole.UserRole)
 
 
 def button_row(message: QLabel | None, *buttons: QPushButton) -> QHBoxLayout:

@@ -52,9 +52,9 @@ class OneTimePasswordDialog(QDialog):
             "Hand it over to the family now (read it out or write it down): it will not be "
             "shown again. At its first login the family chooses its own password.")))
         layout.addLayout(buttons)
-        self.finished.connect(self._on_finished)
+        self.finished.connect(self._on_self_finished)
 
-    def _on_finished(self, _result: int) -> None:
+    def _on_self_finished(self, _result: int) -> None:
         self.clear()
 
     def clear(self) -> None:

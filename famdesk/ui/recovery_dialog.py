@@ -182,7 +182,7 @@ class RecoveryDialog(QDialog):
         self.answer_choice.clicked.connect(self._on_answer_choice_clicked)
         self.code_choice.clicked.connect(self._on_code_choice_clicked)
         self.resend_button.clicked.connect(self._on_resend_button_clicked)
-        self.finished.connect(self._on_finished)
+        self.finished.connect(self._on_self_finished)
         self._calls.buttons = [self.next_button, self.back_button, self.answer_choice,
                                self.code_choice, self.resend_button]
         self._show_page(self.LOGIN)
@@ -388,7 +388,7 @@ class RecoveryDialog(QDialog):
     def _on_resend_button_clicked(self) -> None:
         self._ask_code()
 
-    def _on_finished(self, _result: int) -> None:
+    def _on_self_finished(self, _result: int) -> None:
         self.clear()
 
     # -- forgetting -----------------------------------------------------------------
