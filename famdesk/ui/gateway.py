@@ -33,6 +33,7 @@ from famdesk.services.reports.tracking_pdf import tracking_pdf
 from famdesk.services.tracking import TrackingFilter, TrackingView, tracking
 from famdesk.services.transmission import Progress, TransmitSummary, transmit
 from famdesk.services.uow import UnitOfWork
+from famdesk.ui.gateway_accounts import AccountsGatewayMixin
 from famdesk.ui.gateway_enrollments import EnrollmentsGatewayMixin
 
 if TYPE_CHECKING:
@@ -146,7 +147,7 @@ class Gateway(Protocol):
     def close(self) -> None: ...
 
 
-class LocalGateway(EnrollmentsGatewayMixin):
+class LocalGateway(AccountsGatewayMixin, EnrollmentsGatewayMixin):
     """Service calls on ONE worker thread, each in its own `UnitOfWork` over `ctx.db`;
     the transmission on another thread. `mailers` defaults to the structures' SMTP servers."""
 

@@ -25,6 +25,7 @@ from famdesk.i18n import _
 from famdesk.services.auth import SessionInfo, role_label
 from famdesk.ui.errors import present_error
 from famdesk.ui.gateway import Gateway
+from famdesk.ui.recovery_dialog import RecoveryDialog, recovery_link
 from famdesk.ui.runner import Runner
 
 if TYPE_CHECKING:
@@ -163,6 +164,9 @@ class LoginWindow(QWidget):
         card_layout.addLayout(form)
         card_layout.addWidget(self.error_label)
         card_layout.addLayout(buttons)
+        self.recovery_link = recovery_link(card)
+        self.recovery_link.linkActivated.connect(self._on_recovery_link_link_activated)
+        card_layout.addWidget(self.recovery_link)
 
         self.demo_panel = DemoAccountsPanel()
         self.demo_panel.hide()
@@ -214,6 +218,16 @@ class LoginWindow(QWidget):
         return label
 
     # -- errors (used by present_error) ----------------------------------------
+
+    def _on_recovery_link_link_activated(self, _link: str) -> None:
+        dialog = RecoveryDialog(self._gateway, self._runner, self.login_edit.text(), self)  # type: ignore[arg-type]
+        dialog.password_reset.connect(self._on_recovery_dialog_password_reset)
+        dialog.open()
+
+    def _on_recovery_dialog_password_reset(self, login: str) -> None:
+        self.login_edit.setText(login)
+        self.password_edit.clear()
+        self.password_edit.setFocus()
 
     def show_error(self, message: str) -> None:
         self.error_label.setText(message)

@@ -33,6 +33,7 @@ from famdesk.ui.errors import clear_retry_notice, present_error
 from famdesk.ui.formats import last_update_text
 from famdesk.ui.gateway import Gateway
 from famdesk.ui.home_panel import HomePanel
+from famdesk.ui.profile_panel import ProfilePanel
 from famdesk.ui.runner import Job, Runner
 from famdesk.ui.tracking_panel import TrackingPanel
 from famdesk.ui.transmission_dialog import OutboxFailuresDialog, TransmissionDialog
@@ -132,6 +133,8 @@ class MainWindow(QMainWindow):
             self.enrollment_panel = EnrollmentPanel(gateway, runner)  # type: ignore[arg-type]
             self.enrollment_panel.calendar_requested.connect(self._on_enrollment_panel_calendar_requested)
             self.tabs.addTab(self.enrollment_panel, _("Annual enrollments"))
+        self.profile_panel = ProfilePanel(gateway, runner)  # type: ignore[arg-type]
+        self.tabs.addTab(self.profile_panel, _("Profile"))
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
 
         central = QWidget()
@@ -291,7 +294,7 @@ class MainWindow(QMainWindow):
             current.ensure_loaded()  # type: ignore[union-attr]
 
     def _family_panels(self) -> tuple:  # type: ignore[type-arg]
-        return (self.booking_panel, self.tracking_panel, self.enrollment_panel)
+        return (self.booking_panel, self.tracking_panel, self.enrollment_panel, self.profile_panel)
 
     def _on_enrollment_panel_calendar_requested(self) -> None:
         if self.booking_panel is not None:
@@ -349,6 +352,7 @@ class MainWindow(QMainWindow):
             self.tracking_panel.clear()
         if self.enrollment_panel is not None:
             self.enrollment_panel.clear()
+        self.profile_panel.clear()
         self.tabs.setCurrentWidget(self.home_panel)
         self._show_failures(())
         if self.failures_dialog is not None:

@@ -20,7 +20,6 @@ from famdesk.services.passwords import hash_secret, normalize_answer
 from famdesk.services.setup import activities, people, structures
 from famdesk.services.uow import UnitOfWork
 from famdesk.ui.gateway import LocalGateway
-from famdesk.ui.gateway_accounts import AccountsGatewayMixin
 from tests.ui.factories import (
     FAMILY_LOGIN,
     FAMILY_PASSWORD,
@@ -105,8 +104,7 @@ def add_town_families(ctx: AppContext, ids: PortalIds) -> TownFamilies:
     return TownFamilies(lefevre, dupont, activity)
 
 
-class AccountsLocalGateway(AccountsGatewayMixin, LocalGateway):
-    """What `LocalGateway` becomes once it inherits the mixin."""
+AccountsLocalGateway = LocalGateway  # it carries the account calls (AccountsGatewayMixin)
 
 
 def staff_login(gateway: LocalGateway) -> SessionInfo:

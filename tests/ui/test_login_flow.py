@@ -99,7 +99,7 @@ def test_the_right_password_opens_the_portal(qtbot, shell, portal):
     assert news_titles(window) == [CENTRE_NEWS]
     assert window.last_update_label.text() == _("Site updated: {when}").format(when=_("never"))
     tabs = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    assert tabs == [_("Home"), _("Bookings"), _("Booking requests"), _("Annual enrollments")]
+    assert tabs == [_("Home"), _("Bookings"), _("Booking requests"), _("Annual enrollments"), _("Profile")]
     assert window.transmit_button is None
 
 

@@ -45,8 +45,8 @@ def show_tracking(window):
 
 def test_the_tab_comes_after_home_and_loads_when_shown(window):
     tabs = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    assert tabs == [_("Home"), _("Bookings"), _("Booking requests"), _("Annual enrollments")]
-    assert tabs == ["Accueil", "Réservations", "Suivi des réservations", "Inscriptions à l'année"]
+    assert tabs == [_("Home"), _("Bookings"), _("Booking requests"), _("Annual enrollments"), _("Profile")]
+    assert tabs == ["Accueil", "Réservations", "Suivi des réservations", "Inscriptions à l'année", "Profil"]
     panel = window.tracking_panel
     assert panel.model.rowCount() == 0  # nothing asked while the tab is hidden
 
