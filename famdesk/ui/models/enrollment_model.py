@@ -5,14 +5,12 @@ The roles are defined here (`EnrollmentRole`); views read the rows through them 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QByteArray,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -21,6 +19,7 @@ from PySide6.QtCore import (
 from famdesk.i18n import N_, _
 from famdesk.services.enrollments import EnrollmentLine, weekday_names
 from famdesk.services.formatting import date_time, long_day
+from famdesk.ui.models.column_model import ColumnTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 _USER = int(Qt.ItemDataRole.UserRole)
@@ -75,44 +74,15 @@ COLUMNS: tuple[Column, ...] = (
 ACTIVITY_COLUMN, PERIOD_COLUMN, DAYS_COLUMN, TIMES_COLUMN, EVERY_OTHER_COLUMN, STATE_COLUMN = range(6)
 
 
-class EnrollmentTableModel(QAbstractTableModel):
-    def __init__(self, rows: Iterable[EnrollmentLine] = (), parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: tuple[EnrollmentLine, ...] = tuple(rows)
-
-    def set_rows(self, rows: Iterable[EnrollmentLine]) -> None:
-        """Replace every row (a clean reset: views drop their selection)."""
-        self.beginResetModel()
-        self._rows = tuple(rows)
-        self.endResetModel()
-
-    def rows(self) -> tuple[EnrollmentLine, ...]:
-        return self._rows
+class EnrollmentTableModel(ColumnTableModel):
+    COLUMNS = COLUMNS
+    ROLES = EnrollmentRole
 
     def row_of(self, enrollment_id: int) -> int:
         """The row of that enrollment, or -1."""
         return next((i for i, line in enumerate(self._rows) if line.id == enrollment_id), -1)
 
-    # -- Qt -----------------------------------------------------------------
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        if not 0 <= index.column() < len(COLUMNS):
-            return None
-        line = self._rows[index.row()]
-        column = COLUMNS[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return column.text(line)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            tip = column.tooltip(line) if column.tooltip is not None else column.text(line)
-            return tip or None
+    def role_data(self, line: Any, column: Column, role: int) -> Any:  # type: ignore[override]
         if role == EnrollmentRole.LINE:
             return line
         if role == EnrollmentRole.ENROLLMENT_ID:
@@ -124,30 +94,3 @@ class EnrollmentTableModel(QAbstractTableModel):
         if role == EnrollmentRole.CHANGEABLE:
             return line.changeable
         return None
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return _(COLUMNS[section].title)
-        return None
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
-
-    def roleNames(self) -> dict[int, QByteArray]:
-        names = dict(super().roleNames())
-        for role in EnrollmentRole:
-            names[int(role)] = QByteArray(role.name.lower().encode())
-        return names

@@ -6,14 +6,12 @@ there.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QByteArray,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -21,6 +19,7 @@ from PySide6.QtCore import (
 
 from famdesk.i18n import N_, _
 from famdesk.services.family_search import FamilyHit
+from famdesk.ui.models.column_model import ColumnTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 _USER = int(Qt.ItemDataRole.UserRole)
@@ -77,43 +76,14 @@ COLUMNS: tuple[Column, ...] = (
 NAME_COLUMN, CHILDREN_COLUMN, LOGIN_COLUMN, EMAIL_COLUMN, PHONE_COLUMN = range(len(COLUMNS))
 
 
-class FamilySearchModel(QAbstractTableModel):
-    def __init__(self, rows: Iterable[FamilyHit] = (), parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: tuple[FamilyHit, ...] = tuple(rows)
-
-    def set_rows(self, rows: Iterable[FamilyHit]) -> None:
-        """Replace every row (a clean reset)."""
-        self.beginResetModel()
-        self._rows = tuple(rows)
-        self.endResetModel()
-
-    def rows(self) -> tuple[FamilyHit, ...]:
-        return self._rows
+class FamilySearchModel(ColumnTableModel):
+    COLUMNS = COLUMNS
+    ROLES = FamilyRole
 
     def hit(self, row: int) -> FamilyHit | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
-    # -- Qt -------------------------------------------------------------------------
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        if not 0 <= index.column() < len(COLUMNS):
-            return None
-        hit = self._rows[index.row()]
-        column = COLUMNS[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return column.text(hit)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            tip = column.tooltip(hit) if column.tooltip is not None else column.text(hit)
-            return tip or None
+    def role_data(self, hit: Any, column: Column, role: int) -> Any:  # type: ignore[override]
         if role == FamilyRole.HIT:
             return hit
         if role == FamilyRole.FAMILY_ID:
@@ -121,30 +91,3 @@ class FamilySearchModel(QAbstractTableModel):
         if role == FamilyRole.HAS_ACCOUNT:
             return hit.login is not None
         return None
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return _(COLUMNS[section].title)
-        return None
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
-
-    def roleNames(self) -> dict[int, QByteArray]:
-        names = dict(super().roleNames())
-        for role in FamilyRole:
-            names[int(role)] = QByteArray(role.name.lower().encode())
-        return names

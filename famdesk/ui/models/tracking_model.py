@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QByteArray,
     QModelIndex,
     QPersistentModelIndex,
-    Qt,
 )
 
 from famdesk.i18n import N_, _
 from famdesk.services.formatting import date_time, long_day, weekday_date
 from famdesk.services.tracking import TrackingLine
+from famdesk.ui.models.column_model import ColumnTableModel
 from famdesk.ui.models.roles import TrackingRole
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -90,40 +88,11 @@ MADE_BY_COLUMN = 7
 REMARK_COLUMN = 8
 
 
-class TrackingTableModel(QAbstractTableModel):
-    def __init__(self, rows: Iterable[TrackingLine] = (), parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: tuple[TrackingLine, ...] = tuple(rows)
+class TrackingTableModel(ColumnTableModel):
+    COLUMNS = COLUMNS
+    ROLES = TrackingRole
 
-    def set_rows(self, rows: Iterable[TrackingLine]) -> None:
-        """Replace every row (a clean reset: views drop their selection and scroll state)."""
-        self.beginResetModel()
-        self._rows = tuple(rows)
-        self.endResetModel()
-
-    def rows(self) -> tuple[TrackingLine, ...]:
-        return self._rows
-
-    # -- Qt -----------------------------------------------------------------
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        if not 0 <= index.column() < len(COLUMNS):
-            return None
-        line = self._rows[index.row()]
-        column = COLUMNS[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return column.text(line)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            tip = column.tooltip(line) if column.tooltip is not None else column.text(line)
-            return tip or None
+    def role_data(self, line: Any, column: Column, role: int) -> Any:  # type: ignore[override]
         if role == TrackingRole.SORT_KEY:
             return column.sort_key(line) if column.sort_key is not None else column.text(line)
         if role == TrackingRole.LINE:
@@ -135,30 +104,3 @@ class TrackingTableModel(QAbstractTableModel):
         if role == TrackingRole.TRANSMITTED:
             return line.transmitted_at is not None
         return None
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return _(COLUMNS[section].title)
-        return None
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
-
-    def roleNames(self) -> dict[int, QByteArray]:
-        names = dict(super().roleNames())
-        for role in TrackingRole:
-            names[int(role)] = QByteArray(role.name.lower().encode())
-        return names
