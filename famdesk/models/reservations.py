@@ -38,7 +38,8 @@ class Reservation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     child_id: Mapped[int] = mapped_column(ForeignKey("child.id"))
     activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id"))
-    activity_day_id: Mapped[int] = mapped_column(ForeignKey("activity_day.id"))
+    activity_day_id: Mapped[int | None] = mapped_column(ForeignKey("activity_day.id"))
+    """The open day; None once the day was closed (the reservation was cancelled then)."""
     day: Mapped[date] = mapped_column(Date)
     arrival: Mapped[time | None] = mapped_column(Time)
     departure: Mapped[time | None] = mapped_column(Time)
@@ -54,7 +55,7 @@ class Reservation(Base):
 
     child: Mapped[Child] = relationship()
     activity: Mapped[Activity] = relationship()
-    activity_day: Mapped[ActivityDay] = relationship()
+    activity_day: Mapped[ActivityDay | None] = relationship()
 
     __table_args__ = (
         # one active reservation per (child, activity, day): a double booking cannot exist

@@ -60,6 +60,47 @@ class _Keep(Enum):
 
 KEEP = _Keep.KEEP
 """`waitlist_size` left as it is."""
+Keep = _Keep
+"""The type of `KEEP`, for annotations."""
+
+
+@dataclass(frozen=True)
+class CapacityPlan:
+    """What a change of a day's places would do, decided on counts alone."""
+
+    excess: int
+    """Booked children above the new capacity (refused, or moved to the waiting list)."""
+    to_promote: int
+    """Children of the waiting list who get a place."""
+    still_waiting: int
+    """Children left on the waiting list (before any moved there)."""
+    waitlist_size: int | None
+    """The new size of the waiting list."""
+    waitlist_too_short: bool
+    """The new waiting list is shorter than `still_waiting`: the change is refused."""
+
+
+def plan_capacity(
+    booked: int,
+    waiting: int,
+    capacity: int | None,
+    waitlist_size: int | None,
+    new_waitlist_size: int | None | _Keep,
+    *,
+    families_may_cancel: bool,
+) -> CapacityPlan:
+    """`change_capacity`'s decision for a day of `booked` and `waiting` children whose places
+    become `capacity` and waiting list `new_waitlist_size` (from `waitlist_size`); pure."""
+    new_size = waitlist_size if isinstance(new_waitlist_size, _Keep) else new_waitlist_size
+    excess = max(booked - capacity, 0) if capacity is not None else 0
+    to_promote = 0
+    if not excess and families_may_cancel:
+        free = waiting if capacity is None else capacity - booked
+        to_promote = min(free, waiting)
+    still_waiting = waiting - to_promote
+    shortened = new_size is not None and (waitlist_size is None or new_size < waitlist_size)
+    too_short = shortened and new_size is not None and still_waiting > new_size
+    return CapacityPlan(excess, to_promote, still_waiting, new_size, too_short)
 
 
 @dataclass(frozen=True)
@@ -114,9 +155,11 @@ def change_capacity(
     waitlist_size: int | None | _Keep = KEEP,
     overflow: Overflow | str = Overflow.REFUSE,
     terminal: str = "",
+    commit: bool = True,
 ) -> CapacityChange:
     """Set the places of an open day (`capacity` None = unlimited) and, unless `KEEP`, the
-    size of its waiting list (None = unlimited, 0 = none); commits.
+    size of its waiting list (None = unlimited, 0 = none); commits (unless `commit` is
+    False: the caller then commits, e.g. after changing several days, or rolls back).
 
     A waiting list cannot be made shorter than the number of children already waiting on it;
     children moved there by `Overflow.WAITLIST` may exceed it (they held a place), the list is
@@ -131,10 +174,11 @@ def change_capacity(
     held = _hold_day(uow, clock, session, activity_id, day)
     row = held.row
     old_capacity, old_size = row.capacity, row.waitlist_size
-    new_size = old_size if isinstance(waitlist_size, _Keep) else waitlist_size
 
     # decide first, on counts: nothing is touched when the change is refused
-    excess = max(len(held.booked) - capacity, 0) if capacity is not None else 0
+    plan = plan_capacity(len(held.booked), len(held.queue), capacity, old_size, waitlist_size,
+                         families_may_cancel=held.families_may_cancel)
+    excess, to_promote, new_size = plan.excess, plan.to_promote, plan.waitlist_size
     if excess and overflow is Overflow.REFUSE:
         raise ValidationError(
             ngettext(
@@ -144,19 +188,13 @@ def change_capacity(
             ).format(count=len(held.booked)),
             field="capacity",
         )
-    to_promote = 0
-    if not excess and held.families_may_cancel:
-        free = len(held.queue) if capacity is None else capacity - len(held.booked)
-        to_promote = min(free, len(held.queue))
-    still_waiting = len(held.queue) - to_promote
-    shortened = new_size is not None and (old_size is None or new_size < old_size)
-    if shortened and new_size is not None and still_waiting > new_size:
+    if plan.waitlist_too_short:
         raise ValidationError(
             ngettext(
                 "{count} child is waiting that day: the waiting list cannot be shorter than that.",
                 "{count} children are waiting that day: the waiting list cannot be shorter than that.",
-                still_waiting,
-            ).format(count=still_waiting),
+                plan.still_waiting,
+            ).format(count=plan.still_waiting),
             field="waitlist_size",
         )
 
@@ -187,7 +225,7 @@ def change_capacity(
             "promoted": [r.id for r in promoted], "moved_to_waitlist": [r.id for r in moved],
         }),
     ))
-    result = _finish(uow, held, promoted, moved)
+    result = _finish(uow, held, promoted, moved, commit=commit)
     log.info("activity %s on %s: capacity %s -> %s, waiting list %s -> %s, %d promoted, %d moved "
              "to the waiting list, by account %s", activity_id, day, old_capacity, capacity,
              old_size, new_size, len(promoted), len(moved), session.account_id)
@@ -203,9 +241,10 @@ def promote(
     reservation_id: int | None = None,
     *,
     terminal: str = "",
+    commit: bool = True,
 ) -> CapacityChange:
     """Give a free place to the head of the day's waiting list (or to `reservation_id` on
-    it), also after the families' cancellation deadline; commits."""
+    it), also after the families' cancellation deadline; commits (unless `commit` is False)."""
     session.require_staff()
     held = _hold_day(uow, clock, session, activity_id, day)
     if not held.queue:
@@ -228,7 +267,7 @@ def promote(
         chosen, families, MovementKind.PROMOTION, MovementOutcome.ACCEPTED,
         _("a place was given by the front desk"), held.now, terminal, session=session,
     ))
-    result = _finish(uow, held, [chosen], [])
+    result = _finish(uow, held, [chosen], [], commit=commit)
     log.info("activity %s on %s: reservation %s promoted by account %s", activity_id, day,
              chosen.id, session.account_id)
     return result
@@ -333,11 +372,14 @@ def _movement(reservation: Reservation, families: dict[int, int], kind: Movement
 
 
 def _finish(uow: UnitOfWork, held: _HeldDay, promoted: list[Reservation],
-            moved: list[Reservation]) -> CapacityChange:
+            moved: list[Reservation], *, commit: bool) -> CapacityChange:
     """Counters from the reservations themselves, then commit (which releases the lock)."""
     row = held.row
     row.booked_count, row.waitlisted_count = len(held.booked), len(held.queue)
-    uow.commit()
+    if commit:
+        uow.commit()
+    else:
+        uow.session.flush()
     return CapacityChange(
         activity_id=row.activity_id, day=row.day, capacity=row.capacity,
         waitlist_size=row.waitlist_size, booked=row.booked_count,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from famdesk.errors import ValidationError
 from famdesk.i18n import _, ngettext
@@ -75,6 +75,74 @@ def create_activity(
     """
     session.require_admin()
     session.require_structure(structure_id)
+    checked = check_activity(
+        uow, structure_id, wallet_id=wallet_id, label=label, colour=colour,
+        period_start=period_start, period_end=period_end, tariff_mode=tariff_mode,
+        slot_minutes=slot_minutes, brackets=brackets, booking_opens_at=booking_opens_at,
+        booking_horizon_days=booking_horizon_days, time_options=time_options or {},
+        lead_days=lead_days,
+    )
+    activity = Activity(
+        structure_id=structure_id,
+        wallet_id=wallet_id,
+        label=checked.label,
+        colour=checked.colour,
+        display_order=display_order,
+        period_start=period_start,
+        period_end=period_end,
+        tariff_mode=checked.tariff_mode,
+        slot_minutes=slot_minutes,
+        booking_rule=booking_rule,
+        cancellation_rule=cancellation_rule or booking_rule,
+        booking_opens_at=booking_opens_at,
+        booking_horizon_days=booking_horizon_days,
+        time_entry=bool(checked.times),
+        annual_allowed=annual_allowed,
+        lead_days=lead_days,
+        during_school_holidays_only=during_school_holidays_only,
+        meals=meals,
+    )
+    uow.session.add(activity)
+    uow.session.flush()
+    write_tariff_and_times(uow, activity.id, checked, new=True)
+    log.info("activity %s (%s) created in structure %s", activity.id, checked.label, structure_id)
+    return activity.id
+
+
+@dataclass(frozen=True)
+class CheckedActivity:
+    """What `check_activity` found right in an activity's definition, ready for its rows."""
+
+    label: str
+    colour: str
+    """Upper case: #RRGGBB."""
+    tariff_mode: TariffMode
+    amounts: tuple[tuple[int, int | None, int], ...]
+    """Tariff brackets (qf_min, qf_max, amount in cents), from quotient 0 up."""
+    times: tuple[tuple[int, TimeKind, time], ...]
+    """Allowed times (weekday, arrival or departure, time); empty: no time entry."""
+
+
+def check_activity(
+    uow: UnitOfWork,
+    structure_id: int,
+    *,
+    wallet_id: int,
+    label: str,
+    colour: str,
+    period_start: date,
+    period_end: date,
+    tariff_mode: TariffMode | str,
+    slot_minutes: int | None,
+    brackets: Sequence[Bracket],
+    booking_opens_at: datetime | None,
+    booking_horizon_days: int | None,
+    time_options: Mapping[int, TimeChoices],
+    lead_days: int,
+    activity_id: int | None = None,
+) -> CheckedActivity:
+    """The checks of an activity's definition, for a new one or for `activity_id` changed
+    (whose own label is then not "already used"). The caller has authorized the session."""
     get_or_fail(uow, Structure, structure_id)
     wallet = get_or_fail(uow, Wallet, wallet_id)
     if wallet.structure_id != structure_id:
@@ -83,13 +151,17 @@ def create_activity(
     taken = uow.session.scalar(
         select(Activity.id).where(Activity.structure_id == structure_id, Activity.label == label)
     )
-    if taken is not None:
+    if taken is not None and taken != activity_id:
         raise ValidationError(_("This label is already used in this structure."), field="label")
     if not isinstance(colour, str) or not _COLOUR.fullmatch(colour):
         raise ValidationError(_("A colour is written #RRGGBB."), field="colour")
     period(period_start, period_end, "period_end")
-    mode = TariffMode(tariff_mode)
-    times = _time_options(time_options or {})
+    try:
+        mode = TariffMode(tariff_mode)
+    except ValueError:
+        raise ValidationError(
+            _("The tariff is per unit or per slot."), field="tariff_mode") from None
+    times = _time_options(time_options)
     _check_slot(mode, slot_minutes, bool(times))
     amounts = _brackets(brackets)
     if booking_opens_at is not None and booking_opens_at.tzinfo is None:
@@ -104,39 +176,25 @@ def create_activity(
             _("The lead time is between 0 and {count} days.").format(count=MAX_LEAD_DAYS),
             field="lead_days",
         )
-    activity = Activity(
-        structure_id=structure_id,
-        wallet_id=wallet_id,
-        label=label,
-        colour=colour.upper(),
-        display_order=display_order,
-        period_start=period_start,
-        period_end=period_end,
-        tariff_mode=mode,
-        slot_minutes=slot_minutes,
-        booking_rule=booking_rule,
-        cancellation_rule=cancellation_rule or booking_rule,
-        booking_opens_at=booking_opens_at,
-        booking_horizon_days=booking_horizon_days,
-        time_entry=bool(times),
-        annual_allowed=annual_allowed,
-        lead_days=lead_days,
-        during_school_holidays_only=during_school_holidays_only,
-        meals=meals,
-    )
-    uow.session.add(activity)
-    uow.session.flush()
+    return CheckedActivity(label, colour.upper(), mode, tuple(amounts), tuple(times))
+
+
+def write_tariff_and_times(uow: UnitOfWork, activity_id: int, checked: CheckedActivity, *,
+                           new: bool = False) -> None:
+    """The activity's tariff brackets and allowed times become `checked`'s (the old ones go,
+    unless the activity is `new`: it has none)."""
+    if not new:
+        uow.session.execute(delete(TariffBracket).where(TariffBracket.activity_id == activity_id))
+        uow.session.execute(delete(TimeOption).where(TimeOption.activity_id == activity_id))
     uow.session.add_all(
-        TariffBracket(activity_id=activity.id, qf_min=low, qf_max=high, amount_cents=cents)
-        for low, high, cents in amounts
+        TariffBracket(activity_id=activity_id, qf_min=low, qf_max=high, amount_cents=cents)
+        for low, high, cents in checked.amounts
     )
     uow.session.add_all(
-        TimeOption(activity_id=activity.id, weekday=weekday, kind=kind, at=at)
-        for weekday, kind, at in times
+        TimeOption(activity_id=activity_id, weekday=weekday, kind=kind, at=at)
+        for weekday, kind, at in checked.times
     )
     uow.session.flush()
-    log.info("activity %s (%s) created in structure %s", activity.id, label, structure_id)
-    return activity.id
 
 
 def _check_slot(mode: TariffMode, slot_minutes: int | None, has_times: bool) -> None:

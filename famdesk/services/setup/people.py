@@ -140,15 +140,28 @@ def set_quotient(
     return new_quotient(uow, family, value, valid_from, valid_until).id
 
 
-def new_quotient(
-    uow: UnitOfWork, family: Family, value: int, valid_from: date, valid_until: date | None
-) -> QuotientFamilial:
-    """Checks and adds a quotient familial (see `set_quotient`); the caller has authorized."""
+def checked_quotient(value: int) -> int:
+    """A quotient familial's value: a whole number from 0 to MAX_QUOTIENT."""
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_QUOTIENT:
         raise ValidationError(
             _("A quotient familial is a whole number from 0 to {count}.").format(count=MAX_QUOTIENT),
             field="value",
         )
+    return value
+
+
+def checked_birth_date(birth_date: date, today: date) -> date:
+    """A child's birth date: not after `today` (the structure's local date)."""
+    if birth_date > today:
+        raise ValidationError(_("The birth date cannot be in the future."), field="birth_date")
+    return birth_date
+
+
+def new_quotient(
+    uow: UnitOfWork, family: Family, value: int, valid_from: date, valid_until: date | None
+) -> QuotientFamilial:
+    """Checks and adds a quotient familial (see `set_quotient`); the caller has authorized."""
+    checked_quotient(value)
     period(valid_from, valid_until, "valid_until")
     to_close = []
     existing = uow.session.scalars(

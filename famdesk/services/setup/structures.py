@@ -29,12 +29,7 @@ def create_structure(
     """A new town hall or centre; returns its id."""
     session.require_admin()
     name = text(name, "name", 120)
-    try:
-        zone = HolidayZone(holiday_zone)
-    except ValueError:
-        raise ValidationError(
-            _("The school-holiday zone is A, B or C."), field="holiday_zone"
-        ) from None
+    zone = holiday_zone_of(holiday_zone)
     try:
         ZoneInfo(timezone)
     except (KeyError, ValueError, TypeError):  # ZoneInfoNotFoundError is a KeyError
@@ -63,15 +58,7 @@ def add_news(
     session.require_admin()
     session.require_structure(structure_id)
     get_or_fail(uow, Structure, structure_id)
-    title = text(title, "title", 200)
-    period(published_from, published_until, "published_until")
-    news = News(
-        structure_id=structure_id,
-        title=title,
-        body=(body or "").strip(),
-        published_from=published_from,
-        published_until=published_until,
-    )
+    news = News(structure_id=structure_id, **news_fields(title, body, published_from, published_until))
     uow.session.add(news)
     uow.session.flush()
     log.info("news %s added to structure %s", news.id, structure_id)
@@ -85,14 +72,49 @@ def create_wallet(
     session.require_admin()
     session.require_structure(structure_id)
     get_or_fail(uow, Structure, structure_id)
-    label = text(label, "label", 80)
-    taken = uow.session.scalar(
-        select(Wallet.id).where(Wallet.structure_id == structure_id, Wallet.label == label)
-    )
-    if taken is not None:
-        raise ValidationError(_("This label is already used in this structure."), field="label")
+    label = free_wallet_label(uow, structure_id, label)
     wallet = Wallet(structure_id=structure_id, label=label, display_order=display_order)
     uow.session.add(wallet)
     uow.session.flush()
     log.info("wallet %s created in structure %s", wallet.id, structure_id)
     return wallet.id
+
+
+# -- checked building blocks, shared with the back office (services/backoffice) ----------
+
+
+def holiday_zone_of(value: HolidayZone | str) -> HolidayZone:
+    try:
+        return HolidayZone(value)
+    except ValueError:
+        raise ValidationError(
+            _("The school-holiday zone is A, B or C."), field="holiday_zone"
+        ) from None
+
+
+def news_fields(
+    title: str, body: str | None, published_from: date, published_until: date | None
+) -> dict[str, object]:
+    """A news message's fields, checked and tidied (the keys are `News`'s attributes)."""
+    if not isinstance(published_from, date):
+        raise ValidationError(_("This field is required."), field="published_from")
+    period(published_from, published_until, "published_until")
+    return {
+        "title": text(title, "title", 200),
+        "body": (body or "").strip(),
+        "published_from": published_from,
+        "published_until": published_until,
+    }
+
+
+def free_wallet_label(
+    uow: UnitOfWork, structure_id: int, label: str, wallet_id: int | None = None
+) -> str:
+    """`label` tidied, checked not used by another wallet of the structure than `wallet_id`."""
+    label = text(label, "label", 80)
+    taken = uow.session.scalar(
+        select(Wallet.id).where(Wallet.structure_id == structure_id, Wallet.label == label)
+    )
+    if taken is not None and taken != wallet_id:
+        raise ValidationError(_("This label is already used in this structure."), field="label")
+    return label
