@@ -47,6 +47,7 @@ from famdesk.services.formatting import numeric_date
 from famdesk.services.passwords import generate_password, hash_secret
 from famdesk.services.setup._fields import get_or_fail
 from famdesk.services.setup.people import (
+    checked_birth_date,
     child_fields,
     family_fields,
     free_login,
@@ -294,8 +295,7 @@ def save_child(
     family = _desk_family(uow, session, family_id)
     fields = child_fields(details.first_name, details.last_name, details.birth_date,
                           details.school, details.class_name)
-    if details.birth_date > local_today(clock, ZoneInfo(family.structure.timezone)):
-        raise ValidationError(_("The birth date cannot be in the future."), field="birth_date")
+    checked_birth_date(details.birth_date, local_today(clock, ZoneInfo(family.structure.timezone)))
     if child_id is None:
         child = Child(family_id=family.id, **fields)
         uow.session.add(child)
