@@ -9,6 +9,7 @@ from famdesk.models.online import OnlineAllocation, OnlinePayment, OnlinePayment
 from famdesk.models.outbox import OutboxMessage
 from famdesk.models.recovery import LoginThrottle, RecoveryAttempt, RecoveryCode
 from famdesk.models.reservations import AnnualEnrollment, IdempotencyKey, Movement, Reservation
+from famdesk.models.server_tokens import ApiSession, Kiosk
 from famdesk.models.structures import AppMeta, News, Structure, Wallet
 
 __all__ = [
@@ -16,12 +17,14 @@ __all__ = [
     "Activity",
     "ActivityDay",
     "AnnualEnrollment",
+    "ApiSession",
     "AppMeta",
     "AuditEntry",
     "Base",
     "Child",
     "Family",
     "IdempotencyKey",
+    "Kiosk",
     "LoginThrottle",
     "LedgerEntry",
     "Movement",

@@ -34,6 +34,7 @@ from famdesk.services.reports.family_report import (
     report_html,
     report_text,
 )
+from famdesk.services.transmission_lock import exclusive
 from famdesk.services.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -117,6 +118,7 @@ def _nothing(_step: str, _done: int, _total: int) -> None:
     return None
 
 
+@exclusive
 def transmit(
     db: Database,
     clock: Clock,

@@ -1,0 +1,121 @@
+"""What every route needs: the `Server` (database, clock, mailers, settings), the `Caller`
+a session token names, and the replies in the wire's JSON.
+
+The process keeps no state of its own between requests: sessions, kiosks, idempotency keys
+and throttles are rows of the database, so several processes can serve one database.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Depends, Path, Query, Request
+from fastapi.responses import Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from famdesk.bootstrap import AppContext
+from famdesk.clock import Clock
+from famdesk.services.api_sessions import Caller, DeviceLimit, Lifetimes, resolve, session_ended
+from famdesk.services.outbox import MailerFactory, smtp_mailers
+from famdesk.services.payment_providers.pool import ProviderPool, ProviderSource
+from famdesk.services.uow import UnitOfWork
+from famdesk.wire import codec, paths
+from famdesk.wire.messages import MAX_ID
+
+T = TypeVar("T")
+
+MAX_BODY_BYTES = 1 << 20
+TERMINAL_NAME = re.compile(r"[^\w .:@()/-]+")
+
+@dataclass(frozen=True)
+class ServerSettings:
+    lifetimes: Lifetimes = field(default_factory=Lifetimes)
+    device_limit: DeviceLimit = field(default_factory=DeviceLimit)
+    max_body_bytes: int = MAX_BODY_BYTES
+
+
+class Server:
+    """The process's way to the core: each call in its own unit of work over `ctx.db`."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        settings: ServerSettings | None = None,
+        *,
+        mailers: MailerFactory | None = None,
+        providers: ProviderSource | None = None,
+    ) -> None:
+        self.ctx = ctx
+        self.settings = settings or ServerSettings()
+        self.mailers = mailers or smtp_mailers(ctx.secrets)
+        self._own_pool = ProviderPool(ctx.clock) if providers is None else None
+        self.providers: ProviderSource = providers or self._own_pool  # type: ignore[assignment]
+        """The online payment providers. The local test provider's payments live in the
+        process that started its loopback server: a demo with one worker only."""
+
+    def close(self) -> None:
+        if self._own_pool is not None:
+            self._own_pool.close()
+
+    @property
+    def clock(self) -> Clock:
+        return self.ctx.clock
+
+    def run(self, work: Callable[[UnitOfWork], T], *, write: bool = False) -> T:
+        with UnitOfWork(self.ctx.db, write=write) as uow:
+            return work(uow)
+
+
+def get_server(request: Request) -> Server:
+    return request.app.state.server
+
+
+bearer = HTTPBearer(auto_error=False, description="the token `POST /api/v1/login` returned")
+
+
+def get_caller(
+    server: Annotated[Server, Depends(get_server)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Caller:
+    if credentials is None:
+        raise session_ended()
+    token = credentials.credentials
+    return server.run(lambda uow: resolve(uow, server.clock, token))
+
+
+ServerDep = Annotated[Server, Depends(get_server)]
+CallerDep = Annotated[Caller, Depends(get_caller)]
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+QueryId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _space, token = header.partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "?"
+
+
+def desk_terminal(request: Request) -> str:
+    """A desk's name (its `TERMINAL_HEADER`, tidied) and address, for the audit trail."""
+    name = TERMINAL_NAME.sub("", request.headers.get(paths.TERMINAL_HEADER, ""))[:40].strip()
+    address = client_address(request)
+    return f"{name} ({address})" if name else address
+
+
+def reply(value: object, kind: Any, status: int = 200) -> Response:
+    """`value` as the wire's JSON (the same codec the synced gateway decodes with)."""
+    return Response(codec.dump(value, kind), status_code=status, media_type="application/json")
+
+
+NO_CONTENT = 204
+
+
+def no_content() -> Response:
+    return Response(status_code=NO_CONTENT)
