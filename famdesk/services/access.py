@@ -21,6 +21,7 @@ def authorize_family(uow: UnitOfWork, session: SessionInfo, family_id: int) -> F
 def check_family(session: SessionInfo, family: Family) -> None:
     if session.is_system:
         return
+    session.require_own_password()
     if session.is_staff:
         if not any(s.id == family.structure_id for s in session.structures):
             raise NotAuthorizedError(_("This family belongs to a structure you do not work for."))

@@ -49,7 +49,14 @@ class SessionInfo:
     def is_staff(self) -> bool:
         return self.role in (Role.STAFF, Role.ADMIN)
 
+    def require_own_password(self) -> None:
+        """An account still on the one-time password the front desk handed over may only
+        replace it (its own profile) and log out."""
+        if self.must_change_password and not self.is_system:
+            raise NotAuthorizedError(_("Choose your own password first."))
+
     def require_staff(self) -> None:
+        self.require_own_password()
         if not (self.is_system or self.is_staff):
             raise NotAuthorizedError(_("Only the front-desk staff may do this."))
 
@@ -63,6 +70,7 @@ class SessionInfo:
 
     def structure(self, structure_id: int) -> StructureChoice:
         """The structure `structure_id` if this account may see it."""
+        self.require_own_password()
         for choice in self.structures:
             if choice.id == structure_id:
                 return choice

@@ -10,7 +10,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from famdesk.i18n import _
-from famdesk.ui.accounts_theme import style_accounts
 
 
 class ActingBanner(QFrame):
@@ -20,7 +19,6 @@ class ActingBanner(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("actingBanner")
-        style_accounts(self)
         self._family_id: int | None = None
         self.label = QLabel()
         self.label.setObjectName("actingLabel")

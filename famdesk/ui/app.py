@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QLibraryInfo,
@@ -22,7 +22,8 @@ from famdesk import i18n
 from famdesk.i18n import _
 from famdesk.ui.errors import install_excepthook
 from famdesk.ui.gateway import LocalGateway
-from famdesk.ui.runner import QasyncRunner
+from famdesk.ui.kiosk import KioskController
+from famdesk.ui.runner import QasyncRunner, Runner
 from famdesk.ui.shell import AppShell
 from famdesk.ui.theme import apply_theme
 
@@ -72,8 +73,11 @@ def create_application(argv: Sequence[str]) -> QApplication:
     return app
 
 
-def run_app(ctx: AppContext, *, argv: Sequence[str]) -> int:
-    """Show the login window and run until the last window closes; returns the exit code."""
+def run_app(ctx: AppContext, *, argv: Sequence[str], kiosk: bool = False) -> int:
+    """Show the login window and run until the last window closes; returns the exit code.
+
+    `kiosk`: a shared PC (`famdesk --kiosk`) — full screen, windows the family cannot
+    close, idle logout after a countdown, no login remembered."""
     import qasync
 
     qInstallMessageHandler(_on_qt_message)
@@ -85,15 +89,17 @@ def run_app(ctx: AppContext, *, argv: Sequence[str]) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     gateway = LocalGateway(ctx)
-    shell = AppShell(gateway, QasyncRunner(loop))
+    shell, controller = open_shell(gateway, QasyncRunner(loop), kiosk=kiosk, app=app)
     shell.start()
-    ticker = _quit_on_interrupt(app)
-    log.info("famdesk window opened on %s", ctx.db.target.display())
+    ticker = _quit_on_interrupt(app, controller)
+    log.info("famdesk window opened on %s%s", ctx.db.target.display(), " (kiosk)" if kiosk else "")
     try:
         with loop:
             # Qt's loop runs asyncio's; it ends when the last window closes (or Qt quits)
             code = loop.run_forever()
     finally:
+        if controller is not None:
+            controller.release()
         gateway.close()
         asyncio.set_event_loop(None)
         qInstallMessageHandler(None)
@@ -102,14 +108,36 @@ def run_app(ctx: AppContext, *, argv: Sequence[str]) -> int:
     return int(code or 0)
 
 
-def _quit_on_interrupt(app: QApplication) -> QTimer:
-    """Ctrl+C in the terminal closes the windows (every confirmed change is already saved).
+def open_shell(
+    gateway: LocalGateway, runner: Runner, *, kiosk: bool = False,
+    app: QApplication | None = None, **kiosk_options: Any,
+) -> tuple[AppShell, KioskController | None]:
+    """The login window and what follows it (not shown yet); on a kiosk, the gateway
+    remembers nothing and a `KioskController` (`kiosk_options`: its timings) keeps the
+    windows full screen and logs an idle session out."""
+    if not kiosk:
+        return AppShell(gateway, runner), None
+    gateway.enter_kiosk_mode()  # before the login window: it offers no "remember me"
+    shell = AppShell(gateway, runner)
+    controller = KioskController(app, **kiosk_options)
+    controller.attach(shell, gateway, runner)
+    return shell, controller
+
+
+def _quit_on_interrupt(app: QApplication, kiosk: KioskController | None = None) -> QTimer:
+    """Ctrl+C in the terminal closes the windows (every confirmed change is already saved);
+    a kiosk lets its windows close first.
 
     Python only sees the signal when it runs: a timer lets it run a few times a second.
     """
     import signal
 
-    signal.signal(signal.SIGINT, lambda *_args: app.closeAllWindows())
+    def close_all(*_args: object) -> None:
+        if kiosk is not None:
+            kiosk.release()
+        app.closeAllWindows()
+
+    signal.signal(signal.SIGINT, close_all)
     ticker = QTimer(app)
     ticker.timeout.connect(lambda: None)
     ticker.start(250)

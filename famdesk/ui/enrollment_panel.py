@@ -175,14 +175,14 @@ class EnrollmentPanel(QWidget):
         content_layout.addWidget(self.notice_label)
         content_layout.addWidget(self.error_label)
         content_layout.addLayout(body, 1)
-        self.scroll = QScrollArea()
-        self.scroll.setObjectName("enrollmentScroll")
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(content)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setObjectName("enrollmentScroll")
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setWidget(content)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.scroll)
+        layout.addWidget(self.scroll_area)
 
         self.child_combo.currentIndexChanged.connect(self._on_child_combo_current_index_changed)
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
@@ -311,9 +311,9 @@ class EnrollmentPanel(QWidget):
         columns = range(self.model.columnCount())
         needed = sum(max(header.sectionSizeHint(c), self.table.sizeHintForColumn(c)) for c in columns)
         needed += 2 * self.table.frameWidth() + 2
-        content = self.scroll.widget()
+        content = self.scroll_area.widget()
         margins = content.layout().contentsMargins()
-        room = self.scroll.viewport().width() - margins.left() - margins.right() \
+        room = self.scroll_area.viewport().width() - margins.left() - margins.right() \
             - self.body.spacing() - self.form_widget.width()
         beside = room >= needed or self.model.rowCount() == 0
         direction = QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom

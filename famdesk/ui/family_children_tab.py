@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from famdesk.i18n import _
+from famdesk.services.account_facts import ActivityPeriod, RecordFacts
 from famdesk.services.families import ChildDetails, ChildRecord, FamilyRecord
 from famdesk.services.formatting import numeric_date
-from famdesk.ui.account_facts import ActivityPeriod, RecordFacts
 from famdesk.ui.forms import (
     FormFields,
     FormSection,

@@ -24,10 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from famdesk.i18n import _
+from famdesk.services.account_facts import RecordFacts
 from famdesk.services.families import FamilyDetails, FamilyRecord
 from famdesk.services.setup.people import CIVILITIES
-from famdesk.ui.account_facts import RecordFacts
-from famdesk.ui.accounts_theme import style_accounts
 from famdesk.ui.errors import present_error
 from famdesk.ui.family_children_tab import ChildrenTab
 from famdesk.ui.family_record_tabs import AccountTab, QuotientsTab
@@ -133,7 +132,6 @@ class FamilyRecordDialog(QDialog):
         self.setObjectName("familyRecordDialog")
         self.setModal(False)
         self.setMinimumSize(760, 560)
-        style_accounts(self)
         self._gateway = gateway
         self._runner = runner
         self._structure_id = structure_id

@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
 )
 
 from famdesk.i18n import _
+from famdesk.services.account_facts import RecordFacts
 from famdesk.services.families import FamilyRecord, OneTimePassword
 from famdesk.services.folding import fold
 from famdesk.services.formatting import date_time, numeric_date
 from famdesk.services.setup.people import MAX_QUOTIENT
-from famdesk.ui.account_facts import RecordFacts
 from famdesk.ui.forms import (
     FormFields,
     FormSection,

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 
 from famdesk.i18n import _, ngettext
 from famdesk.services.family_search import FamilyHit
-from famdesk.ui.accounts_theme import style_accounts
 from famdesk.ui.errors import present_error
 from famdesk.ui.gateway_accounts import AccountsGateway
 from famdesk.ui.models.family_model import (
@@ -57,7 +56,6 @@ class FamilySearchPanel(QWidget):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("familySearchPanel")
-        style_accounts(self)
         self._gateway = gateway
         self._runner = runner
         self._structure_id: int | None = None

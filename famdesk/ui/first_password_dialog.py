@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 from famdesk.errors import ValidationError
 from famdesk.i18n import _
 from famdesk.services.auth import SessionInfo
-from famdesk.ui.accounts_theme import style_accounts
 from famdesk.ui.forms import (
     FormFields,
     FormSection,
@@ -105,7 +104,6 @@ class FirstPasswordDialog(QDialog):
         self.setObjectName("firstPasswordDialog")
         self.setWindowTitle(_("Choose your password"))
         self.setMinimumWidth(520)
-        style_accounts(self)
         self._done = False
         heading = QLabel(_("Choose your own password"))
         heading.setObjectName("dialogHeading")

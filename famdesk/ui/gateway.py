@@ -35,6 +35,7 @@ from famdesk.services.transmission import Progress, TransmitSummary, transmit
 from famdesk.services.uow import UnitOfWork
 from famdesk.ui.gateway_accounts import AccountsGatewayMixin
 from famdesk.ui.gateway_enrollments import EnrollmentsGatewayMixin
+from famdesk.ui.gateway_money import MoneyGateway, MoneyGatewayMixin
 
 if TYPE_CHECKING:
     from famdesk.bootstrap import AppContext
@@ -45,7 +46,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-class Gateway(Protocol):
+class Gateway(MoneyGateway, Protocol):
     """What the windows may ask of the core."""
 
     @property
@@ -147,7 +148,7 @@ class Gateway(Protocol):
     def close(self) -> None: ...
 
 
-class LocalGateway(AccountsGatewayMixin, EnrollmentsGatewayMixin):
+class LocalGateway(AccountsGatewayMixin, EnrollmentsGatewayMixin, MoneyGatewayMixin):
     """Service calls on ONE worker thread, each in its own `UnitOfWork` over `ctx.db`;
     the transmission on another thread. `mailers` defaults to the structures' SMTP servers."""
 
@@ -338,3 +339,4 @@ class LocalGateway(AccountsGatewayMixin, EnrollmentsGatewayMixin):
         self._session = None
         self._executor.shutdown(wait=True, cancel_futures=True)
         self._transmit_executor.shutdown(wait=True, cancel_futures=True)
+        self.close_money()

@@ -18,7 +18,8 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from famdesk.services import families, profile, recovery
+from famdesk.services import account_facts, families, profile, recovery
+from famdesk.services.account_facts import RecordFacts
 from famdesk.services.auth import SessionInfo
 from famdesk.services.families import (
     ChildDetails,
@@ -30,8 +31,6 @@ from famdesk.services.families import (
 from famdesk.services.outbox import MailerFactory, smtp_mailers
 from famdesk.services.profile import Profile
 from famdesk.services.recovery import CodeSent, RecoveryOptions
-from famdesk.ui import account_facts
-from famdesk.ui.account_facts import RecordFacts
 
 if TYPE_CHECKING:
     from concurrent.futures import ThreadPoolExecutor

@@ -35,8 +35,7 @@ from PySide6.QtWidgets import (
 from famdesk.config import DatabaseTarget
 from famdesk.errors import FamdeskError
 from famdesk.i18n import _
-from famdesk.ui.account_facts import DEFAULT_KIOSK_IDLE_SECONDS
-from famdesk.ui.accounts_theme import style_accounts
+from famdesk.services.account_facts import DEFAULT_KIOSK_IDLE_SECONDS
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +69,6 @@ class KioskCountdownDialog(QDialog):
         self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
         self.setWindowFlag(Qt.WindowType.WindowCloseButtonHint, False)
         self.setMinimumWidth(620)
-        style_accounts(self)
         self.label = QLabel()
         self.label.setObjectName("countdownLabel")
         self.label.setWordWrap(True)
@@ -155,9 +153,19 @@ class KioskController(QObject):
         self._windows[key] = window
         window.destroyed.connect(lambda *_args, key=key: self._windows.pop(key, None))
         visible = window.isVisible()
-        window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+        window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)  # hides it
+        self.cover(window, show=visible)
+
+    @staticmethod
+    def cover(window: QWidget, *, show: bool | None = None) -> None:
+        """Full screen — by its state and by its geometry too: a kiosk's X session may have
+        no window manager to honour the state. Shown if `show` (default: if visible)."""
+        show = window.isVisible() if show is None else show
         window.setWindowState(window.windowState() | Qt.WindowState.WindowFullScreen)
-        if visible:
+        screen = window.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:
+            window.setGeometry(screen.geometry())
+        if show:
             window.showFullScreen()
 
     def unmanage(self, window: QWidget) -> None:
@@ -258,6 +266,7 @@ class KioskController(QObject):
 
     def _on_shell_login_window_shown(self) -> None:
         login_window = self._shell.login_window
+        self.cover(login_window)
         for window in self.managed():
             if window is not login_window:
                 self.unmanage(window)

@@ -1,13 +1,19 @@
-"""The login screen: login, password, "Log in"; the demo accounts when the database is a demo."""
+"""The login screen: login, password, "Log in"; the demo accounts when the database is a demo.
+
+On a staff PC the login may be remembered ("Remember my login", kept through the
+gateway's SecretStore, the computer's keyring); on a kiosk the box is not offered and
+nothing is remembered.
+"""
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -25,6 +31,7 @@ from famdesk.i18n import _
 from famdesk.services.auth import SessionInfo, role_label
 from famdesk.ui.errors import present_error
 from famdesk.ui.gateway import Gateway
+from famdesk.ui.gateway_accounts import AccountsGateway
 from famdesk.ui.recovery_dialog import RecoveryDialog, recovery_link
 from famdesk.ui.runner import Runner
 
@@ -111,6 +118,10 @@ class LoginWindow(QWidget):
         self._gateway = gateway
         self._runner = runner
         self._busy = False
+        # a kiosk remembers nothing; nor does a gateway without a SecretStore behind it
+        self._can_remember = (not getattr(gateway, "kiosk", False)
+                              and hasattr(gateway, "remembered_login"))
+        self._remembered: str | None = None
         self.setObjectName("loginWindow")
         self.setWindowTitle(_("Family portal"))
 
@@ -147,6 +158,13 @@ class LoginWindow(QWidget):
         form.addRow("", self._field_errors["login"])
         form.addRow(self._field_label(_("Password"), self.password_edit), self.password_edit)
         form.addRow("", self._field_errors["password"])
+
+        self.remember_check = QCheckBox(_("Remember my login"))
+        self.remember_check.setObjectName("rememberLoginCheck")
+        self.remember_check.setToolTip(_("This computer fills your login in next time "
+                                         "(never your password)."))
+        self.remember_check.setVisible(self._can_remember)
+        form.addRow("", self.remember_check)
 
         self.error_label = QLabel()
         self.error_label.setObjectName("errorLabel")
@@ -196,9 +214,11 @@ class LoginWindow(QWidget):
         self.login_edit.returnPressed.connect(self._on_login_button_clicked)
         self.password_edit.returnPressed.connect(self._on_login_button_clicked)
         self.setTabOrder(self.login_edit, self.password_edit)
-        self.setTabOrder(self.password_edit, self.login_button)
+        self.setTabOrder(self.password_edit, self.remember_check)
+        self.setTabOrder(self.remember_check, self.login_button)
         self.login_edit.setFocus()
         self.load_demo_accounts()
+        self.load_remembered_login()
 
     @staticmethod
     def _field_label(text: str, field: QLineEdit) -> QLabel:
@@ -251,12 +271,15 @@ class LoginWindow(QWidget):
     # -- state -----------------------------------------------------------------
 
     def clear(self) -> None:
-        """Forget everything typed and shown (after a logout, before the next user)."""
+        """Forget everything typed and shown (after a logout, before the next user); a staff
+        PC's remembered login comes back."""
         self.login_edit.clear()
         self.password_edit.clear()
         self._clear_errors()
         self._set_busy(False)
+        self.remember_check.setChecked(False)
         self.login_edit.setFocus()
+        self._show_remembered()
 
     def is_busy(self) -> bool:
         return self._busy
@@ -266,6 +289,41 @@ class LoginWindow(QWidget):
         self.login_button.setEnabled(not busy)
         self.login_edit.setReadOnly(busy)
         self.password_edit.setReadOnly(busy)
+
+    def _accounts(self) -> AccountsGateway:
+        return cast(AccountsGateway, self._gateway)
+
+    def load_remembered_login(self) -> None:
+        """A staff PC: fill in the login it remembers (a kiosk remembers none)."""
+        if not self._can_remember:
+            return
+        self._runner.submit(
+            self._accounts().remembered_login(),
+            self._on_remembered_login_loaded,
+            lambda exc: log.warning("the remembered login is unknown: %s", type(exc).__name__),
+        )
+
+    def remembered_login(self) -> str | None:
+        return self._remembered
+
+    def _show_remembered(self) -> None:
+        if not self._can_remember or not self._remembered or self.login_edit.text():
+            return
+        self.login_edit.setText(self._remembered)
+        self.remember_check.setChecked(True)
+        self.password_edit.setFocus()
+
+    def _remember(self, login: str) -> None:
+        """After a login: remember it (box ticked) or forget the one remembered (unticked)."""
+        wanted = login if self.remember_check.isChecked() else None
+        if not self._can_remember or wanted == self._remembered:
+            return
+        self._remembered = wanted
+        self._runner.submit(
+            self._accounts().remember_login(wanted),
+            lambda _none: None,
+            lambda exc: log.warning("the login was not remembered: %s", type(exc).__name__),
+        )
 
     def load_demo_accounts(self) -> None:
         self._runner.submit(
@@ -297,7 +355,12 @@ class LoginWindow(QWidget):
     def _on_login_succeeded(self, session: SessionInfo) -> None:
         self._set_busy(False)
         self.password_edit.clear()
+        self._remember(session.login)
         self.logged_in.emit(session)
+
+    def _on_remembered_login_loaded(self, login: str | None) -> None:
+        self._remembered = login or None
+        self._show_remembered()
 
     def _on_login_failed(self, exc: BaseException) -> None:
         self._set_busy(False)

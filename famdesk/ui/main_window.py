@@ -1,13 +1,16 @@
 """The logged-in window: the header families know, then one tab per part of the portal.
 
-A family account gets "Home", "Bookings" (the calendar) and "Booking requests" (its own);
-staff get "Home" (acting for a family comes later: `BookingPanel.set_family()` takes it), a
-"Transmit" button in the header and, in the status bar, the e-mails that could not be sent.
+A family account gets "Home", its family tabs (`FAMILY_TABS`: "Bookings", "Booking
+requests", ...) and "Profile". Staff get "Home", "Families" (`FrontDesk`: the search, then
+the banner and the same family tabs for the family they act for), "Profile", a "Transmit"
+button in the header and, in the status bar, the e-mails that could not be sent.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
+from typing import TypeVar, cast
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -30,7 +33,9 @@ from famdesk.services.outbox import OutboxFailure
 from famdesk.ui.calendar.panel import BookingPanel
 from famdesk.ui.enrollment_panel import EnrollmentPanel
 from famdesk.ui.errors import clear_retry_notice, present_error
+from famdesk.ui.family_panels import FAMILY_TABS, FamilyPanel
 from famdesk.ui.formats import last_update_text
+from famdesk.ui.front_desk import FrontDesk
 from famdesk.ui.gateway import Gateway
 from famdesk.ui.home_panel import HomePanel
 from famdesk.ui.profile_panel import ProfilePanel
@@ -39,6 +44,8 @@ from famdesk.ui.tracking_panel import TrackingPanel
 from famdesk.ui.transmission_dialog import OutboxFailuresDialog, TransmissionDialog
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 class MainWindow(QMainWindow):
@@ -117,22 +124,27 @@ class MainWindow(QMainWindow):
         self.tabs.setObjectName("mainTabs")
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.home_panel, _("Home"))
-        # staff see a family's calendar and requests once they act for one (not yet): no
-        # empty tab
-        self.booking_panel: BookingPanel | None = None
-        self.tracking_panel: TrackingPanel | None = None
-        self.enrollment_panel: EnrollmentPanel | None = None
-        if not session.is_staff:
-            self.booking_panel = BookingPanel(gateway, runner)
+        self.family_panels: tuple[QWidget, ...] = tuple(
+            tab.make(gateway, runner) for tab in FAMILY_TABS)
+        for tab, panel in zip(FAMILY_TABS, self.family_panels, strict=True):
+            self.tabs.addTab(panel, _(tab.title))
+        # staff: "Families" before the family tabs, which hide until a family is opened
+        self.front_desk = (FrontDesk(gateway, runner, self.tabs, self.family_panels, self)
+                           if session.is_staff else None)
+        self.booking_panel = self.family_panel(BookingPanel)
+        self.tracking_panel = self.family_panel(TrackingPanel)
+        self.enrollment_panel = self.family_panel(EnrollmentPanel)
+        if self.booking_panel is not None:
             self.booking_panel.tracking_requested.connect(self._on_booking_panel_tracking_requested)
             self.booking_panel.reservations_confirmed.connect(
                 self._on_booking_panel_reservations_confirmed)
-            self.tabs.addTab(self.booking_panel, _("Bookings"))
-            self.tracking_panel = TrackingPanel(gateway, runner)
-            self.tabs.addTab(self.tracking_panel, _("Booking requests"))
-            self.enrollment_panel = EnrollmentPanel(gateway, runner)  # type: ignore[arg-type]
-            self.enrollment_panel.calendar_requested.connect(self._on_enrollment_panel_calendar_requested)
-            self.tabs.addTab(self.enrollment_panel, _("Annual enrollments"))
+        if self.enrollment_panel is not None:
+            self.enrollment_panel.calendar_requested.connect(
+                self._on_enrollment_panel_calendar_requested)
+        for panel in self.family_panels:  # a payment in one money tab: the others ask again
+            changed = getattr(panel, "money_changed", None)
+            if changed is not None:
+                changed.connect(functools.partial(self._on_money_changed, panel))
         self.profile_panel = ProfilePanel(gateway, runner)  # type: ignore[arg-type]
         self.tabs.addTab(self.profile_panel, _("Profile"))
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
@@ -142,6 +154,11 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(header)
+        if self.front_desk is not None:
+            banner_row = QHBoxLayout()
+            banner_row.setContentsMargins(12, 8, 12, 0)
+            banner_row.addWidget(self.front_desk.banner)
+            layout.addLayout(banner_row)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self.failures_label = QLabel()
@@ -182,14 +199,19 @@ class MainWindow(QMainWindow):
     def current_structure_id(self) -> int | None:
         return self._structure_id
 
+    def family_panel(self, kind: type[T]) -> T | None:
+        """The family tab of that class (None when there is none)."""
+        return next((p for p in self.family_panels if isinstance(p, kind)), None)
+
     def _select_structure(self, structure_id: int) -> None:
+        """Every view follows: the home page, the family tabs (staff: the search; acting for
+        a family of the structure left ends), the e-mails that failed."""
         self._structure_id = structure_id
-        if self.booking_panel is not None:
-            self.booking_panel.set_structure(structure_id)
-        if self.tracking_panel is not None:
-            self.tracking_panel.set_structure(structure_id)
-        if self.enrollment_panel is not None:
-            self.enrollment_panel.set_structure(structure_id)
+        if self.front_desk is not None:
+            self.front_desk.set_structure(structure_id)
+        else:
+            for panel in self.family_panels:
+                cast(FamilyPanel, panel).set_structure(structure_id)
         self._show_failures(())
         self.reload()
 
@@ -216,11 +238,10 @@ class MainWindow(QMainWindow):
                     lambda exc: self._on_failures_failed(request, exc),
                 )
             )
-        for panel in self._family_panels():
-            if panel is not None:
-                panel.mark_stale()
-                if self.tabs.currentWidget() is panel:
-                    panel.ensure_loaded()
+        for panel in self._panels():
+            panel.mark_stale()
+            if self.tabs.currentWidget() is panel:
+                panel.ensure_loaded()
 
     def _on_home_loaded(self, request: int, page: HomePage) -> None:
         if request != self._request:
@@ -290,11 +311,12 @@ class MainWindow(QMainWindow):
 
     def _on_tabs_current_changed(self, _index: int) -> None:
         current = self.tabs.currentWidget()
-        if current is not None and current in self._family_panels():
-            current.ensure_loaded()  # type: ignore[union-attr]
+        if current in self._panels():
+            cast(FamilyPanel, current).ensure_loaded()
 
-    def _family_panels(self) -> tuple:  # type: ignore[type-arg]
-        return (self.booking_panel, self.tracking_panel, self.enrollment_panel, self.profile_panel)
+    def _panels(self) -> tuple[FamilyPanel, ...]:
+        """The tabs that load when shown: the family tabs and the profile."""
+        return cast(tuple[FamilyPanel, ...], (*self.family_panels, self.profile_panel))
 
     def _on_enrollment_panel_calendar_requested(self) -> None:
         if self.booking_panel is not None:
@@ -305,10 +327,14 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentWidget(self.tracking_panel)
 
     def _on_booking_panel_reservations_confirmed(self, _result: object) -> None:
-        if self.tracking_panel is not None:
-            self.tracking_panel.mark_stale()  # new requests to follow
-        if self.enrollment_panel is not None:
-            self.enrollment_panel.mark_stale()
+        for panel in self.family_panels:  # new requests to follow, amounts changed
+            if panel is not self.booking_panel:
+                cast(FamilyPanel, panel).mark_stale()
+
+    def _on_money_changed(self, source: QWidget) -> None:
+        for panel in self.family_panels:
+            if panel is not source:
+                cast(FamilyPanel, panel).mark_stale()
 
     def _on_structure_combo_current_index_changed(self, index: int) -> None:
         structure_id = self.structure_combo.itemData(index)
@@ -346,13 +372,10 @@ class MainWindow(QMainWindow):
         for label in (self.user_label, self.structure_label, self.last_update_label):
             label.clear()
         self.home_panel.clear()
-        if self.booking_panel is not None:
-            self.booking_panel.clear()
-        if self.tracking_panel is not None:
-            self.tracking_panel.clear()
-        if self.enrollment_panel is not None:
-            self.enrollment_panel.clear()
-        self.profile_panel.clear()
+        if self.front_desk is not None:
+            self.front_desk.clear()
+        for panel in self._panels():
+            panel.clear()
         self.tabs.setCurrentWidget(self.home_panel)
         self._show_failures(())
         if self.failures_dialog is not None:

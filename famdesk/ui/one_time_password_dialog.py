@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLa
 
 from famdesk.i18n import _
 from famdesk.services.families import OneTimePassword
-from famdesk.ui.accounts_theme import style_accounts
 from famdesk.ui.forms import hint_label
 
 
@@ -24,7 +23,6 @@ class OneTimePasswordDialog(QDialog):
         self.setWindowTitle(_("One-time password"))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setMinimumWidth(480)
-        style_accounts(self)
         heading = QLabel(_("One-time password for {family}").format(family=family_name))
         heading.setObjectName("dialogHeading")
         heading.setWordWrap(True)

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 from famdesk.errors import ValidationError
 from famdesk.i18n import N_, _
 from famdesk.services.profile import Profile
-from famdesk.ui.accounts_theme import style_accounts
 from famdesk.ui.errors import present_error
 from famdesk.ui.forms import (
     FormFields,
@@ -223,7 +222,6 @@ class ProfilePanel(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("profilePanel")
-        style_accounts(self)
         self._gateway = gateway
         self._runner = runner
         self._stale = True

@@ -33,7 +33,6 @@ from famdesk.clock import PARIS
 from famdesk.errors import ValidationError
 from famdesk.i18n import _
 from famdesk.services.recovery import CODE_DIGITS, CodeSent, RecoveryOptions
-from famdesk.ui.accounts_theme import style_accounts
 from famdesk.ui.forms import (
     CallGuard,
     Feedback,
@@ -92,7 +91,6 @@ class RecoveryDialog(QDialog):
         self.setObjectName("recoveryDialog")
         self.setWindowTitle(_("Find my password again"))
         self.setMinimumWidth(520)
-        style_accounts(self)
         self._gateway = gateway
         self._options: RecoveryOptions | None = None
         self._calls = CallGuard(runner, self._on_call_failed)

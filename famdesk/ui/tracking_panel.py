@@ -2,7 +2,8 @@
 
 The filters (`TrackingFilterBar`) go to the gateway, which answers with the lines that match;
 the table only sorts them. "Print" asks where to save first (from the slot, never inside a
-coroutine), then asks the gateway for the PDF, writes it and opens it.
+coroutine), then asks the gateway for the PDF, writes it and opens it; on a kiosk it sends
+the PDF straight to the printer: no file dialog, no viewer, no file left behind.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from famdesk.errors import FamdeskError
 from famdesk.i18n import _, ngettext
+from famdesk.services.booking_info import BookingFamily
 from famdesk.services.tracking import TrackingView
 from famdesk.ui.errors import present_error
 from famdesk.ui.gateway import Gateway
@@ -38,6 +40,7 @@ from famdesk.ui.models.tracking_model import (
     REQUEST_COLUMN,
     TrackingTableModel,
 )
+from famdesk.ui.pdf_output import print_pdf_directly
 from famdesk.ui.runner import Job, Runner
 from famdesk.ui.tracking_filters import TrackingFilterBar
 
@@ -46,6 +49,8 @@ log = logging.getLogger(__name__)
 PathChooser = Callable[[QWidget, str], str | None]
 """(parent, suggested path) -> the path chosen, or None when the user cancelled."""
 FileOpener = Callable[[Path], object]
+PdfPrinter = Callable[[bytes], str | None]
+"""Prints a PDF at once; the French reason when it cannot."""
 ELASTIC_COLUMNS = (REQUEST_COLUMN, MADE_BY_COLUMN)
 MAX_REMARK_WIDTH = 240
 
@@ -84,11 +89,15 @@ class TrackingPanel(QWidget):
         self._jobs: list[Job] = []
         self.choose_path: PathChooser = choose_pdf_path
         self.open_file: FileOpener = open_with_desktop
+        self.print_pdf: PdfPrinter = print_pdf_directly
+        self._kiosk = bool(getattr(gateway, "kiosk", False))
 
         self.filters = TrackingFilterBar()
         self.print_button = QPushButton(_("Print"))
         self.print_button.setObjectName("printButton")
-        self.print_button.setToolTip(_("Save these lines as a PDF and open it"))
+        self.print_button.setToolTip(
+            _("Print these lines on this kiosk's printer") if self._kiosk
+            else _("Save these lines as a PDF and open it"))
 
         self.model = TrackingTableModel(parent=self)
         self.proxy = QSortFilterProxyModel(self)
@@ -131,6 +140,11 @@ class TrackingPanel(QWidget):
         self.error_label.setObjectName("errorLabel")
         self.error_label.setWordWrap(True)
         self.error_label.hide()
+        self.notice_label = QLabel()
+        self.notice_label.setObjectName("trackingNotice")
+        self.notice_label.setProperty("role", "hint")
+        self.notice_label.setWordWrap(True)
+        self.notice_label.hide()
 
         top = QHBoxLayout()
         top.addWidget(self.filters, 1)
@@ -140,6 +154,7 @@ class TrackingPanel(QWidget):
         layout.setSpacing(10)
         layout.addLayout(top)
         layout.addWidget(self.error_label)
+        layout.addWidget(self.notice_label)
         layout.addWidget(self.count_label)
         layout.addWidget(self.stack, 1)
 
@@ -154,6 +169,15 @@ class TrackingPanel(QWidget):
         self.clear()
         self._structure_id = structure_id
         self._stale = structure_id is not None
+
+    def set_family(self, family: BookingFamily) -> None:
+        """Staff: the requests of the family they act for, asked when the tab is shown
+        (another family starts the filters again)."""
+        if (self.family_id, self._structure_id) != (family.family_id, family.structure_id):
+            self.clear()
+        self.family_id = family.family_id
+        self._structure_id = family.structure_id
+        self._stale = True
 
     def mark_stale(self) -> None:
         """The lines may have changed: they are asked again when the tab is next shown."""
@@ -170,10 +194,12 @@ class TrackingPanel(QWidget):
             job.cancel()
         self._jobs.clear()
         self._structure_id = None
+        self.family_id = None
         self._stale = False
         self.model.set_rows(())
         self.filters.clear()
         self.show_error("")
+        self.show_notice("")
         self.count_label.clear()
         self.empty_label.setText(self._empty_text())
         self.stack.setCurrentWidget(self.empty_label)
@@ -192,6 +218,10 @@ class TrackingPanel(QWidget):
     def show_error(self, message: str) -> None:
         self.error_label.setText(message)
         self.error_label.setVisible(bool(message))
+
+    def show_notice(self, message: str) -> None:
+        self.notice_label.setText(message)
+        self.notice_label.setVisible(bool(message))
 
     def show_field_error(self, field: str, message: str) -> None:
         if field in ("first", "last"):
@@ -262,6 +292,10 @@ class TrackingPanel(QWidget):
     def _on_print_button_clicked(self) -> None:
         if self._structure_id is None:
             return
+        self.show_notice("")
+        if self._kiosk:
+            self._print_on_kiosk()
+            return
         folder = QStandardPaths.writableLocation(
             QStandardPaths.StandardLocation.DocumentsLocation
         ) or str(Path.home())
@@ -287,6 +321,29 @@ class TrackingPanel(QWidget):
         )
         self._jobs = [j for j in self._jobs if not j.done()]
         self._jobs.append(job)
+
+    def _print_on_kiosk(self) -> None:
+        self.print_button.setEnabled(False)
+        job = self._runner.submit(
+            self._gateway.tracking_pdf(
+                self._structure_id,  # type: ignore[arg-type]
+                self.filters.current_filter(),
+                self.family_id,
+                filters_text=self.filters.filters_text(),
+            ),
+            self._on_pdf_printable,
+            self._on_pdf_failed,
+        )
+        self._jobs = [j for j in self._jobs if not j.done()]
+        self._jobs.append(job)
+
+    def _on_pdf_printable(self, data: bytes) -> None:
+        self.print_button.setEnabled(self.model.rowCount() > 0)
+        problem = self.print_pdf(data)
+        if problem:
+            present_error(self, FamdeskError(problem))
+        else:
+            self.show_notice(_("The document is on its way to the printer."))
 
     def _on_pdf_ready(self, path: Path, data: bytes) -> None:
         self.print_button.setEnabled(self.model.rowCount() > 0)

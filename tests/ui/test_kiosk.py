@@ -4,23 +4,10 @@ data, no clipboard."""
 
 from __future__ import annotations
 
-import gc
-
 import pytest
-import shiboken6
-from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (
-    QAbstractButton,
-    QAbstractItemView,
-    QApplication,
-    QComboBox,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QTextEdit,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy.engine import make_url
 
 from famdesk.config import DatabaseTarget
@@ -33,6 +20,7 @@ from famdesk.ui.shell import AppShell
 from tests.ui.accounts_factories import AccountsLocalGateway, set_kiosk_idle
 from tests.ui.factories import FAMILY_LOGIN, FAMILY_PASSWORD
 from tests.ui.helpers import run
+from tests.ui.traces import flush_deletions, held_texts, holding
 
 CLICK = Qt.MouseButton.LeftButton
 FAMILY_NAMES = ("Martin", "MARTIN", "Léa", "Tom", "Hugo", FAMILY_LOGIN)
@@ -51,7 +39,9 @@ def kiosk_shell(qtbot, accounts_gw, sync_runner, booked):
     # long enough to set a scene up; each test shortens it when the scene is ready
     kiosk = KioskController(idle_seconds=30, countdown_seconds=3, tick_ms=60)
     kiosk.attach(shell)
-    qtbot.addWidget(shell.login_window)
+    # released before qtbot closes the login window: else it stays open (and on screen)
+    # for the tests that follow
+    qtbot.addWidget(shell.login_window, before_close_func=lambda _w: kiosk.release())
     shell.start()
     yield shell, kiosk
     kiosk.release()
@@ -71,69 +61,8 @@ def log_in(qtbot, shell):
     return shell.main_window
 
 
-def flush_deletions() -> None:
-    QApplication.sendPostedEvents(None, int(QEvent.Type.DeferredDelete))
-    QApplication.processEvents()
-
-
-def model_texts(model: QAbstractItemModel) -> list[str]:
-    roles = {int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.ToolTipRole),
-             int(Qt.ItemDataRole.AccessibleTextRole), int(Qt.ItemDataRole.WhatsThisRole),
-             int(Qt.ItemDataRole.StatusTipRole), *model.roleNames()}
-    texts, pending = [], [QModelIndex()]
-    while pending:
-        parent = pending.pop()
-        try:
-            columns = max(1, model.columnCount(parent))
-        except TypeError:  # a list model (Qt keeps its columnCount private)
-            columns = 1
-        for row in range(model.rowCount(parent)):
-            for column in range(columns):
-                index = model.index(row, column, parent)
-                texts.extend(str(index.data(role)) for role in roles
-                             if index.data(role) is not None)
-                if column == 0 and model.rowCount(index) > 0:
-                    pending.append(index)
-    return texts
-
-
-def everything_on_screen() -> list[str]:
-    """Every text any widget holds (titles, tooltips, accessible names too) and every
-    item model's data: each model read as soon as found (by C++ address: its wrapper may
-    not outlive the walk)."""
-    gc.collect()  # what only garbage holds goes first
-    texts: list[str] = []
-    seen: set[int] = set()
-
-    def read(model: QAbstractItemModel | None) -> None:
-        if model is None or not shiboken6.isValid(model):
-            return
-        key = shiboken6.getCppPointer(model)[0]
-        if key not in seen:
-            seen.add(key)
-            texts.extend(model_texts(model))
-
-    for widget in QApplication.allWidgets():
-        texts.extend([widget.windowTitle(), widget.toolTip(), widget.accessibleName(),
-                      widget.accessibleDescription(), widget.statusTip(), widget.whatsThis()])
-        if isinstance(widget, QLabel | QLineEdit | QAbstractButton):
-            texts.append(widget.text())
-        if isinstance(widget, QLineEdit):
-            texts.append(widget.placeholderText())
-        if isinstance(widget, QTextEdit | QPlainTextEdit):
-            texts.append(widget.toPlainText())
-        if isinstance(widget, QComboBox):
-            texts.extend(widget.itemText(i) for i in range(widget.count()))
-            read(widget.model())
-        if isinstance(widget, QAbstractItemView):
-            read(widget.model())
-        for model in widget.findChildren(QAbstractItemModel):
-            read(model)
-    return texts
-
-
 def names_left() -> list[str]:
-    return [text for text in everything_on_screen() if any(n in text for n in FAMILY_NAMES)]
+    return holding(held_texts(), FAMILY_NAMES)
 
 
 def test_windows_are_full_screen_without_chrome_and_cannot_be_closed(qtbot, kiosk_shell):
@@ -161,7 +90,7 @@ def test_an_idle_session_ends_after_the_countdown_and_leaves_nothing(
     assert kiosk.in_session()
     window.structure_combo.setCurrentIndex(window.structure_combo.findData(portal.town_id))
     window.tabs.setCurrentWidget(window.booking_panel)
-    assert any("Léa" in text for text in everything_on_screen())  # the children's calendar
+    assert any("Léa" in text for text in held_texts())  # the children's calendar
     # what a family leaves behind: an open message, a copied name
     present_error(window, FamdeskError("Léa MARTIN est déjà inscrite ce jour-là."))
     QGuiApplication.clipboard().setText("MARTIN Léa")
@@ -229,7 +158,7 @@ def test_the_structure_sets_the_idle_time(qtbot, accounts_gw, sync_runner, porta
     shell = AppShell(accounts_gw, sync_runner)
     kiosk = KioskController(idle_seconds=120)
     kiosk.attach(shell, accounts_gw, sync_runner)
-    qtbot.addWidget(shell.login_window)
+    qtbot.addWidget(shell.login_window, before_close_func=lambda _w: kiosk.release())
     shell.start()
     try:
         log_in(qtbot, shell)

@@ -1,14 +1,19 @@
-"""Login, the main window's header and news, switching structure, logout: a real SQLite file."""
+"""Login, the main window's header and news, switching structure, logout, the first
+password after a one-time one, a staff PC's remembered login: a real SQLite file."""
 
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtWidgets import QApplication
 
 from famdesk.i18n import _
 from famdesk.services.tracking import TrackingFilter
+from famdesk.ui.first_password_dialog import FirstPasswordDialog
 from famdesk.ui.formats import last_update_text
+from famdesk.ui.gateway_accounts import REMEMBERED_LOGIN
 from famdesk.ui.shell import AppShell
+from tests.ui.accounts_factories import NEW_PASSWORD, add_town_families, staff_login
 from tests.ui.factories import (
     APS,
     CENTRE,
@@ -19,14 +24,20 @@ from tests.ui.factories import (
     LAST_TRANSMISSION,
     LEA,
     MEALS,
+    STAFF_LOGIN,
+    STAFF_NAME,
+    STAFF_PASSWORD,
     TOWN,
     TOWN_NEWS,
 )
-from tests.ui.helpers import ManualRunner, visible_texts, widget_texts
+from tests.ui.helpers import ManualRunner, run, visible_texts, widget_texts
 
 
 @pytest.fixture
 def shell(qtbot, gateway, sync_runner):
+    # windows earlier tests closed and handed to deleteLater() go now: "nothing left on
+    # screen" is about this test's windows
+    QApplication.sendPostedEvents(None, int(QEvent.Type.DeferredDelete))
     shell = AppShell(gateway, sync_runner)
     qtbot.addWidget(shell.login_window)
     shell.start()
@@ -99,7 +110,8 @@ def test_the_right_password_opens_the_portal(qtbot, shell, portal):
     assert news_titles(window) == [CENTRE_NEWS]
     assert window.last_update_label.text() == _("Site updated: {when}").format(when=_("never"))
     tabs = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    assert tabs == [_("Home"), _("Bookings"), _("Booking requests"), _("Annual enrollments"), _("Profile")]
+    assert tabs == [_("Home"), _("Bookings"), _("Booking requests"), _("Annual enrollments"),
+                    _("Balances and payments"), _("Histories"), _("Profile")]
     assert window.transmit_button is None
 
 
@@ -199,3 +211,141 @@ def test_a_late_answer_after_logout_is_ignored(qtbot, gateway):
     assert window.user_label.text() == ""
     assert not any(FAMILY_NAME in text for text in visible_texts())
     runner.close()
+
+
+# -- the first password -----------------------------------------------------------------
+
+
+@pytest.fixture
+def one_time(portal_ctx, portal, gateway):
+    """Mme LEFÈVRE's new account, as the desk hands it over (login, one-time password)."""
+    families = add_town_families(portal_ctx, portal)
+    staff_login(gateway)
+    handed = run(gateway.create_family_account(families.lefevre, "ines.lefevre"))
+    run(gateway.logout())
+    return handed.login, handed.password
+
+
+def log_in_with(qtbot, shell, login, password):
+    type_credentials(qtbot, shell, login, password)
+    qtbot.keyClick(shell.login_window.password_edit, Qt.Key.Key_Return)
+
+
+def test_a_one_time_password_asks_for_the_user_s_own_before_the_portal(
+        qtbot, shell, gateway, one_time):
+    log_in_with(qtbot, shell, *one_time)
+
+    dialog = shell.first_password_dialog
+    assert isinstance(dialog, FirstPasswordDialog) and dialog.isVisible()
+    assert shell.main_window is None  # the portal stays closed meanwhile
+    assert dialog.windowTitle() == "Choisir votre mot de passe"
+    qtbot.keyClicks(dialog.form.one_time_edit, one_time[1])
+    qtbot.keyClicks(dialog.form.new_edit, NEW_PASSWORD)
+    qtbot.keyClicks(dialog.form.again_edit, NEW_PASSWORD)
+    qtbot.mouseClick(dialog.change_button, Qt.MouseButton.LeftButton)
+
+    window = shell.main_window
+    assert window is not None and window.isVisible()
+    assert not dialog.isVisible() and shell.first_password_dialog is None
+    assert not gateway.session.must_change_password
+    assert window.user_label.text() == "Mme LEFÈVRE Inès"
+    qtbot.mouseClick(window.logout_button, Qt.MouseButton.LeftButton)
+    log_in_with(qtbot, shell, one_time[0], NEW_PASSWORD)  # now with the new one
+    assert shell.main_window is not None and shell.first_password_dialog is None
+
+
+def test_a_weak_new_password_is_refused_and_the_dialog_stays(qtbot, shell, gateway, one_time):
+    log_in_with(qtbot, shell, *one_time)
+    dialog = shell.first_password_dialog
+    qtbot.keyClicks(dialog.form.one_time_edit, one_time[1])
+    qtbot.keyClicks(dialog.form.new_edit, "court1")
+    qtbot.keyClicks(dialog.form.again_edit, "court1")
+    qtbot.mouseClick(dialog.change_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and shell.main_window is None
+    assert gateway.session.must_change_password
+
+
+def test_declining_the_first_password_logs_out(qtbot, shell, gateway, one_time):
+    log_in_with(qtbot, shell, *one_time)
+    dialog = shell.first_password_dialog
+    qtbot.keyClicks(dialog.form.one_time_edit, one_time[1])
+
+    qtbot.mouseClick(dialog.logout_button, Qt.MouseButton.LeftButton)
+
+    assert gateway.session is None
+    assert shell.main_window is None and shell.first_password_dialog is None
+    assert not dialog.isVisible() and dialog.form.one_time_edit.text() == ""
+    window = shell.login_window
+    assert window.isVisible()
+    assert window.login_edit.text() == "" and window.password_edit.text() == ""
+
+
+# -- the remembered login ---------------------------------------------------------------
+
+
+def tick(qtbot, check) -> None:
+    """A click on the box itself (the row is wider than its text)."""
+    qtbot.mouseClick(check, Qt.MouseButton.LeftButton, pos=QPoint(8, check.height() // 2))
+
+
+def test_a_staff_pc_remembers_the_login_when_asked(qtbot, gateway, sync_runner, portal_ctx):
+    shell = AppShell(gateway, sync_runner)
+    qtbot.addWidget(shell.login_window)
+    shell.start()
+    window = shell.login_window
+    assert window.remember_check.isVisible() and not window.remember_check.isChecked()
+    assert window.remember_check.text() == "Se souvenir de mon identifiant"
+    type_credentials(qtbot, shell, STAFF_LOGIN, STAFF_PASSWORD)
+    tick(qtbot, window.remember_check)
+    qtbot.keyClick(window.password_edit, Qt.Key.Key_Return)
+    assert shell.main_window.user_label.text() == STAFF_NAME
+    assert portal_ctx.secrets.get(REMEMBERED_LOGIN) == STAFF_LOGIN  # the name, nothing else
+
+    qtbot.mouseClick(shell.main_window.logout_button, Qt.MouseButton.LeftButton)
+    assert window.login_edit.text() == STAFF_LOGIN and window.password_edit.text() == ""
+    assert window.remember_check.isChecked()
+
+    # the next start of the app
+    again = AppShell(gateway, sync_runner)
+    qtbot.addWidget(again.login_window)
+    again.start()
+    assert again.login_window.login_edit.text() == STAFF_LOGIN
+    assert again.login_window.password_edit.hasFocus() or not again.login_window.isActiveWindow()
+
+    # unticked at the next login: forgotten
+    tick(qtbot, again.login_window.remember_check)
+    qtbot.keyClicks(again.login_window.password_edit, STAFF_PASSWORD)
+    qtbot.keyClick(again.login_window.password_edit, Qt.Key.Key_Return)
+    assert again.main_window is not None
+    assert portal_ctx.secrets.get(REMEMBERED_LOGIN) is None
+    qtbot.mouseClick(again.main_window.logout_button, Qt.MouseButton.LeftButton)
+    assert again.login_window.login_edit.text() == ""
+    if shell.main_window is not None:
+        shell.main_window.deleteLater()
+
+
+def test_nothing_is_remembered_unless_ticked(qtbot, shell, portal_ctx):
+    type_credentials(qtbot, shell, STAFF_LOGIN, STAFF_PASSWORD)
+    qtbot.keyClick(shell.login_window.password_edit, Qt.Key.Key_Return)
+    assert shell.main_window is not None
+    assert portal_ctx.secrets.get(REMEMBERED_LOGIN) is None
+    qtbot.mouseClick(shell.main_window.logout_button, Qt.MouseButton.LeftButton)
+    assert shell.login_window.login_edit.text() == ""
+
+
+def test_a_kiosk_never_remembers_a_login(qtbot, gateway, sync_runner, portal_ctx):
+    portal_ctx.secrets.set(REMEMBERED_LOGIN, STAFF_LOGIN)  # from before it became a kiosk
+    gateway.enter_kiosk_mode()
+    shell = AppShell(gateway, sync_runner)
+    qtbot.addWidget(shell.login_window)
+    shell.start()
+    window = shell.login_window
+    assert window.login_edit.text() == ""
+    assert not window.remember_check.isVisible()
+    window.remember_check.setChecked(True)  # even if it were ticked somehow
+    type_credentials(qtbot, shell, FAMILY_LOGIN, FAMILY_PASSWORD)
+    qtbot.keyClick(window.password_edit, Qt.Key.Key_Return)
+    assert shell.main_window is not None
+    qtbot.mouseClick(shell.main_window.logout_button, Qt.MouseButton.LeftButton)
+    assert window.login_edit.text() == ""
+    assert portal_ctx.secrets.get(REMEMBERED_LOGIN) is None

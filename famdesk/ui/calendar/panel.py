@@ -13,7 +13,7 @@ import logging
 from datetime import date
 
 from PySide6.QtCore import QModelIndex, QTimer, Signal
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from famdesk.i18n import _
 from famdesk.models.enums import ReservationSource
@@ -377,7 +377,8 @@ class BookingPanel(PanelWidgets):
     # -- forgetting --------------------------------------------------------------------------
 
     def clear(self) -> None:
-        """Forget the family and its draft; late answers are ignored, dialogs closed."""
+        """Forget the family and its draft; late answers are ignored, dialogs closed and
+        deleted (a recap or results dialog holds the children's names)."""
         self._request += 1
         self._prices.stop()
         for job in self._jobs:
@@ -388,6 +389,9 @@ class BookingPanel(PanelWidgets):
         self.times.close_dialogs()
         if self.drop_box is not None:
             self.drop_box.close()
+        self.times.dialog = self.times.reason_dialog = self.drop_box = None
+        for dialog in self.findChildren(QDialog):
+            dialog.deleteLater()
         self.family = None
         self.child_id = self.activity_id = None
         self._structure_id = None

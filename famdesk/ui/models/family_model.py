@@ -1,38 +1,22 @@
-"""The front desk's family search results: one row per `FamilyHit`.
-
-The roles live here for now (`FamilyRole`); they move to `roles.py` with the next change
-there.
-"""
+"""The front desk's family search results: one row per `FamilyHit` (roles: `FamilyRole`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
-    Qt,
 )
 
 from famdesk.i18n import N_, _
 from famdesk.services.family_search import FamilyHit
 from famdesk.ui.models.column_model import ColumnTableModel
+from famdesk.ui.models.roles import FamilyRole
 
 _Index = QModelIndex | QPersistentModelIndex
-_USER = int(Qt.ItemDataRole.UserRole)
-
-
-class FamilyRole(IntEnum):
-    """Roles of `FamilySearchModel` (DisplayRole is the cell's text)."""
-
-    HIT = _USER + 1
-    """The row's `FamilyHit` DTO (any column)."""
-    FAMILY_ID = _USER + 2
-    HAS_ACCOUNT = _USER + 3
-    """False while the family has no account to log in with."""
 
 
 def family_name(holder_name: str) -> str:

@@ -79,3 +79,13 @@ class NotCopiedRole(IntEnum):
     """The row's `NotCopied` DTO."""
     REASON = _USER + 2
     """Its `NotCopiedReason`."""
+
+
+class FamilyRole(IntEnum):
+    """Roles of `FamilySearchModel` (DisplayRole is the cell's text)."""
+
+    HIT = _USER + 1
+    """The row's `FamilyHit` DTO (any column)."""
+    FAMILY_ID = _USER + 2
+    HAS_ACCOUNT = _USER + 3
+    """False while the family has no account to log in with."""
