@@ -61,6 +61,16 @@ def build_parser() -> argparse.ArgumentParser:
         description=_("famdesk, the family portal of a town's periscolaire services."),
     )
     parser.add_argument("--version", action="version", version=f"famdesk {__version__}")
+    parser.add_argument(
+        "--kiosk", action="store_true",
+        help=_("kiosk mode for a shared PC: full screen, logged out when left idle, "
+               "nothing remembered (a SQLite file on this PC only)"),
+    )
+    parser.add_argument(
+        "--server", metavar="URL",
+        help=_("work through a famdesk server (synced mode), e.g. http://server:8765 "
+               "(default: the address kept in the settings, if any)"),
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     demo = commands.add_parser(
@@ -93,6 +103,54 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "self-check", help=_("check this installation: migrations, PDF fonts, catalog, keyring")
     )
+
+    import_ = commands.add_parser(
+        "import", parents=[database], help=_("import data from a spreadsheet export")
+    )
+    import_commands = import_.add_subparsers(dest="import_command", metavar="WHAT", required=True)
+    families = import_commands.add_parser(
+        "families", parents=[database],
+        help=_("families, children and registrations from a CSV file (one line per child)"),
+    )
+    families.add_argument("file", metavar="FILE.csv", help=_("the CSV file to import"))
+    families.add_argument(
+        "--structure", required=True, metavar="NAME",
+        help=_("the structure to import into, by its name"),
+    )
+    families.add_argument(
+        "--dry-run", action="store_true",
+        help=_("only check the file: list the rejected lines, import nothing"),
+    )
+
+    serve = commands.add_parser(
+        "serve", parents=[database],
+        help=_("the HTTP server for desks and kiosks sharing a PostgreSQL database"),
+    )
+    serve.add_argument("--host", default="127.0.0.1", help=_("address to listen on (default: 127.0.0.1)"))
+    serve.add_argument("--port", type=int, default=8765, help=_("port to listen on (default: 8765)"))
+    serve.add_argument("--workers", type=int, default=1, help=_("server processes (default: 1)"))
+    serve.add_argument("--certfile", metavar="FILE", help=_("TLS certificate (PEM), for HTTPS"))
+    serve.add_argument("--keyfile", metavar="FILE", help=_("TLS private key (PEM), for HTTPS"))
+    serve.add_argument(
+        "--transmit-at", metavar="HH:MM",
+        help=_("run the nightly transmission every day at this time (Paris time)"),
+    )
+
+    kiosk = commands.add_parser("kiosk", help=_("this PC as a kiosk of a famdesk server"))
+    kiosk_commands = kiosk.add_subparsers(dest="kiosk_command", metavar="ACTION", required=True)
+    register = kiosk_commands.add_parser(
+        "register",
+        help=_("register this PC as a kiosk; a manager runs it once, on the kiosk PC (the "
+               "device token goes to this PC's keyring)"),
+    )
+    register.add_argument("--server", required=True, metavar="URL",
+                          help=_("the famdesk server, e.g. http://server:8765"))
+    register.add_argument("--label", required=True, metavar="NAME",
+                          help=_("the kiosk's name, e.g. “Hall kiosk”"))
+    register.add_argument("--login", metavar="LOGIN",
+                          help=_("the manager's login (asked when absent)"))
+    register.add_argument("--structure", metavar="NAME",
+                          help=_("the structure, for a manager of several"))
     return parser
 
 
@@ -108,6 +166,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_transmit(args)
         if args.command == "self-check":
             return cmd_self_check()
+        if args.command == "serve":
+            return cmd_serve(args)
+        if args.command == "import":
+            return cmd_import(args)
+        if args.command == "kiosk":
+            return cmd_kiosk(args)
         return cmd_open(args)
     except FamdeskError as exc:
         print(f"famdesk : {exc.message}", file=sys.stderr)
@@ -119,13 +183,25 @@ def main(argv: Sequence[str] | None = None) -> int:
 def cmd_open(args: argparse.Namespace) -> int:
     from famdesk.bootstrap import open_context
     from famdesk.logsetup import configure_logging
+    from famdesk.server_address import chosen_server
 
     configure_logging()
+    kiosk = bool(getattr(args, "kiosk", False))
+    server = chosen_server(getattr(args, "server", None), args.database)
+    if server is not None:
+        from famdesk.ui.synced_start import run_synced
+
+        return run_synced(server, argv=sys.argv[:1], kiosk=kiosk)
+    if kiosk:
+        from famdesk.config import resolve_database
+        from famdesk.ui.kiosk import check_kiosk_database
+
+        check_kiosk_database(resolve_database(args.database))
     ctx = open_context(args.database)
     try:
         from famdesk.ui.app import run_app
 
-        return run_app(ctx, argv=sys.argv[:1])
+        return run_app(ctx, argv=sys.argv[:1], kiosk=kiosk)
     finally:
         ctx.close()
 
@@ -230,6 +306,60 @@ def cmd_transmit(args: argparse.Namespace) -> int:
     return EXIT_OK if not summary.sending.failed else EXIT_FAILED
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """`famdesk serve`: see famdesk/server/runner.py (PostgreSQL only)."""
+    from pathlib import Path
+
+    from famdesk.errors import ValidationError
+    from famdesk.logsetup import configure_logging
+    from famdesk.server.runner import ServeOptions, serve
+
+    transmit_at = None
+    if args.transmit_at:
+        try:
+            transmit_at = time.fromisoformat(args.transmit_at)
+        except ValueError:
+            raise ValidationError(
+                _("“{text}” is not a time (expected HH:MM).").format(text=args.transmit_at)
+            ) from None
+    configure_logging()
+    return serve(ServeOptions(
+        database=args.database, host=args.host, port=args.port, workers=args.workers,
+        certfile=Path(args.certfile) if args.certfile else None,
+        keyfile=Path(args.keyfile) if args.keyfile else None, transmit_at=transmit_at,
+    ))
+
+
+def cmd_kiosk(args: argparse.Namespace) -> int:
+    """`famdesk kiosk register --server URL --label NAME`: see famdesk/kiosk_setup.py."""
+    import asyncio
+    import getpass
+
+    from famdesk.kiosk_setup import register_this_pc
+    from famdesk.logsetup import configure_logging
+    from famdesk.secrets import KeyringSecretStore
+    from famdesk.server_address import check_server_url
+
+    configure_logging()
+    url = check_server_url(args.server)
+    store = KeyringSecretStore()
+    if not store.usable():
+        print(_("This computer has no keyring to keep the device token in."), file=sys.stderr)
+        return EXIT_FAILED
+    login = (args.login or input(_("Manager's login: "))).strip()
+    password = getpass.getpass(_("Password of {login}: ").format(login=login)) if login else ""
+    if not login or not password:
+        return EXIT_USAGE
+    done = asyncio.run(register_this_pc(url, login, password, args.label, store,
+                                        structure=args.structure))
+    print(_("This PC is the kiosk “{label}” of {structure}; its device token is kept in "
+            "this computer's keyring.").format(label=done.label, structure=done.structure_name))
+    if done.replaced_kiosk_id is not None:
+        print(_("The kiosk this PC was before is revoked."))
+    print(_("Start it with: famdesk --kiosk --server {url}").format(url=url))
+    return EXIT_OK
+
+
 def cmd_self_check() -> int:
     from famdesk.secrets import KeyringSecretStore
     from famdesk.services.selfcheck import run_self_check
@@ -239,3 +369,47 @@ def cmd_self_check() -> int:
         mark = "OK  " if result.ok else "FAIL"
         print(f"{mark} {result.name}: {result.detail}")
     return EXIT_OK if all(r.ok for r in results) else EXIT_FAILED
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """`famdesk import families FILE.csv --structure NAME [--dry-run]`, as famdesk itself."""
+    from pathlib import Path
+
+    from famdesk.bootstrap import open_context
+    from famdesk.logsetup import configure_logging
+    from famdesk.services.auth import SYSTEM
+    from famdesk.services.family_import import (
+        ImportRejectedError,
+        check_family_import,
+        import_families,
+        structure_by_name,
+    )
+    from famdesk.services.family_import_parse import read_import_file
+    from famdesk.services.uow import UnitOfWork
+
+    configure_logging()
+    data = read_import_file(args.file)
+    ctx = open_context(args.database, upgrade=not args.dry_run)  # a dry run changes nothing
+    try:
+        if ctx.db.needs_upgrade():
+            print(_("The database must be migrated first: famdesk db upgrade."), file=sys.stderr)
+            return EXIT_FAILED
+        with UnitOfWork(ctx.db) as uow:
+            structure_id = structure_by_name(uow, args.structure)
+        if args.dry_run:
+            with UnitOfWork(ctx.db) as uow:
+                report = check_family_import(uow, ctx.clock, SYSTEM, structure_id, data)
+        else:
+            try:
+                with UnitOfWork(ctx.db, write=True) as uow:
+                    report = import_families(uow, ctx.clock, SYSTEM, structure_id, data,
+                                             terminal=ctx.terminal, source=Path(args.file).name)
+            except ImportRejectedError as exc:
+                report = exc.report
+    finally:
+        ctx.close()
+    for rejected in report.rejected:
+        print(rejected.text())
+    for line in report.summary_lines():
+        print(line)
+    return EXIT_OK if report.ok else EXIT_FAILED

@@ -11,6 +11,9 @@ and the stories end with a balance of each kind:
   the Tilleuls, by card terminal, up to last month;
 - the PETIT family paid September in cash and nothing since: a **debt**;
 - the LEROY family pays the Tilleuls in cash, up to this morning: zero.
+
+Every demo structure takes card payments online through the local test provider (a page on
+this computer with "Payer" and "Refuser": no money moves).
 """
 
 from __future__ import annotations
@@ -26,11 +29,13 @@ from sqlalchemy import select
 from famdesk.clock import Clock, FixedClock
 from famdesk.models import Account, Family, LedgerEntry, Reservation, Structure
 from famdesk.models.enums import PaymentMethod, Role
+from famdesk.models.online import OnlineProviderKind
 from famdesk.models.values import from_cents
-from famdesk.services.auth import SessionInfo, session_info
+from famdesk.services.auth import SYSTEM, SessionInfo, session_info
 from famdesk.services.calendars import school_year_of
 from famdesk.services.database import Database
 from famdesk.services.demo_people import DEMOVILLE, TILLEULS
+from famdesk.services.payment_providers.settings import OnlineSettings, save_online_settings
 from famdesk.services.payments import cancel_payment, record_payment
 from famdesk.services.uow import UnitOfWork
 
@@ -167,7 +172,18 @@ def pay_demo(db: Database, clock: Clock, today: date, last_night: datetime) -> D
                                twice.payment_id, "Chèque saisi deux fois", terminal=TERMINAL)
             cancelled += 1
     log.info("demo payments: %d recorded, %d cancelled", len(payments) + cancelled, cancelled)
+    offer_online_payments(db, clock)
     return DemoPayments(len(payments) + cancelled, cancelled)
+
+
+def offer_online_payments(db: Database, clock: Clock) -> None:
+    """Every structure pays online through the local test provider."""
+    with UnitOfWork(db, write=True) as uow:
+        structure_ids = list(uow.session.scalars(select(Structure.id).order_by(Structure.id)))
+    for structure_id in structure_ids:
+        with UnitOfWork(db, write=True) as uow:
+            save_online_settings(uow, clock, SYSTEM, structure_id,
+                                 OnlineSettings(OnlineProviderKind.LOCALTEST), terminal=TERMINAL)
 
 
 def _record(db: Database, at: datetime, staff: SessionInfo, payment: _Payment):  # type: ignore[no-untyped-def]

@@ -36,7 +36,7 @@ from famdesk.models.values import from_cents
 from famdesk.services.access import family_in_structure
 from famdesk.services.auth import SessionInfo
 from famdesk.services.formatting import LOCALE, money
-from famdesk.services.payments import method_text, receipt_label
+from famdesk.services.payments import DESK_METHODS, method_text, receipt_label
 from famdesk.services.uow import UnitOfWork
 
 ZERO = Decimal("0.00")
@@ -103,6 +103,12 @@ class PaymentLine:
         if self.payment_id is not None:
             return _("Cancellation of receipt {receipt}").format(receipt=self.receipt or self.payment_id)
         return _("Adjustment")
+
+    @property
+    def cancellable(self) -> bool:
+        """A desk payment still paid: staff may cancel it (`payments.cancel_payment`)."""
+        return (self.kind is LedgerKind.PAYMENT and self.payment_id is not None
+                and self.status is PaymentStatus.PAID and self.method in DESK_METHODS)
 
     @property
     def wallets_text(self) -> str:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -46,6 +46,8 @@ DESK_METHODS = (PaymentMethod.CASH, PaymentMethod.CHEQUE, PaymentMethod.CARD_TER
 MAX_CHEQUE_NUMBER = 32
 MAX_BANK = 80
 MAX_REASON = 200
+BACKDATE_DAYS = 31
+"""How many days back a payment received earlier may be dated (within the same year)."""
 
 
 def method_text(method: PaymentMethod | str) -> str:
@@ -195,9 +197,14 @@ def record_payment(
     *,
     cheque_number: str | None = None,
     bank: str | None = None,
+    paid_on: date | None = None,
     terminal: str = "",
 ) -> PaymentReceipt:
-    """Record a payment made at the desk; `allocations`: wallet id -> euros. Commits."""
+    """Record a payment made at the desk; `allocations`: wallet id -> euros. Commits.
+
+    `paid_on`: the day the money was received (default today), up to `BACKDATE_DAYS` back
+    in the same year (the receipt is numbered in this year's series); the payment and its
+    entries are dated that day, at the present time of day."""
     session.require_staff()
     try:
         method = PaymentMethod(method)
@@ -217,26 +224,28 @@ def record_payment(
     cents = _allocations(uow, family, allocations)
     structure = uow.session.get_one(Structure, family.structure_id)
     now = clock.now()
-    year = now.astimezone(ZoneInfo(structure.timezone)).year
+    tz = ZoneInfo(structure.timezone)
+    year = now.astimezone(tz).year
+    at = _paid_at(now, tz, paid_on)
     try:
         number = take_receipt_number(uow, structure.id, year)
         payment = Payment(
             structure_id=structure.id, family_id=family.id, amount_cents=sum(cents.values()),
             method=method, status=PaymentStatus.PAID, receipt_year=year, receipt_number=number,
-            created_at=now, paid_at=now, recorded_by_account_id=session.account_id or None,
+            created_at=now, paid_at=at, recorded_by_account_id=session.account_id or None,
             terminal=(terminal or "")[:64], cheque_number=cheque_number, bank=bank,
         )
         uow.session.add(payment)
         uow.session.flush()
         uow.session.add_all(
             LedgerEntry(family_id=family.id, wallet_id=wallet_id, kind=LedgerKind.PAYMENT,
-                        amount_cents=amount, payment_id=payment.id, label="", created_at=now)
+                        amount_cents=amount, payment_id=payment.id, label="", created_at=at)
             for wallet_id, amount in sorted(cents.items())
         )
         audit(uow, now, "payment_recorded", actor_account_id=session.account_id,
               terminal=terminal, family_id=family.id, payment_id=payment.id,
               receipt=receipt_label(year, number), method=method.value,
-              amount_cents=payment.amount_cents,
+              amount_cents=payment.amount_cents, paid_on=at.astimezone(tz).date(),
               wallets={str(w): c for w, c in sorted(cents.items())})
         uow.session.flush()
         answer = _receipt(uow, payment)
@@ -248,6 +257,20 @@ def record_payment(
     log.info("payment %s (receipt %s, %s, %d cents) for family %s by account %s", payment.id,
              answer.receipt, method.value, payment.amount_cents, family.id, session.account_id)
     return answer
+
+
+def _paid_at(now: datetime, tz: ZoneInfo, paid_on: date | None) -> datetime:
+    """The instant a payment received on `paid_on` is dated (see `record_payment`)."""
+    local = now.astimezone(tz)
+    if paid_on is None or paid_on == local.date():
+        return now
+    if paid_on > local.date():
+        raise ValidationError(_("The payment date cannot be in the future."), field="paid_on")
+    if paid_on.year != local.year or paid_on < local.date() - timedelta(days=BACKDATE_DAYS):
+        raise ValidationError(
+            _("The payment date is at most {days} days ago, in this year.").format(
+                days=BACKDATE_DAYS), field="paid_on")
+    return datetime.combine(paid_on, local.time(), tzinfo=tz).astimezone(now.tzinfo)
 
 
 def cancel_payment(

@@ -40,7 +40,10 @@ from famdesk.services import (
     copying,
     enrollments,
     families,
+    family_import,
+    history_mail,
     ledger,
+    online_checkout,
     online_payments,
     payments,
     profile,
@@ -52,8 +55,10 @@ from famdesk.services.payment_providers.settings import OnlineSettings, save_onl
 from famdesk.services.setup import activities, people, structures
 from famdesk.services.uow import UnitOfWork
 from tests.conftest import CLOCK_START
+from tests.integration.backoffice import BACKOFFICE_CALLS, BACKOFFICE_READ_ONLY
 from tests.integration.test_online_payments import with_online_tables
 from tests.integration.town import J2_NOON, PASSWORD, YEAR_END, YEAR_START, Town, build_town
+from tests.server.authorization import SERVER_READ_ONLY, SERVER_REFUSALS
 
 READ_ONLY = {
     "access.authorize_child": "checks and returns a child",
@@ -69,6 +74,7 @@ READ_ONLY = {
     "families.family_record": "a family's record for the front desk",
     "family_search.search_families": "the front desk's family search",
     "histories.history": "a family's consumptions and payments, month by month",
+    "online_checkout.checkout_options": "whether a family may pay online, and its e-mail",
     "home.home_page": "the home page",
     "month.month_view": "the month calendar",
     "outbox.failures": "the e-mails that could not be sent",
@@ -80,6 +86,8 @@ READ_ONLY = {
     "tracking.tracking": "a family's requests and what became of them",
 }
 """Functions with a service's signature that only read: name -> what they read."""
+READ_ONLY.update(BACKOFFICE_READ_ONLY)  # the managers' back office (tests/integration/backoffice.py)
+READ_ONLY.update(SERVER_READ_ONLY)  # famdesk serve's (tests/server/authorization.py)
 
 WED = date(2026, 9, 30)
 
@@ -174,6 +182,29 @@ def _poll_online(town: Town, uow: UnitOfWork, session: SessionInfo) -> object:
     return online_payments.poll_online_payment(uow, town.clock, session, uow.session.scalar(mine),
                                                _ProviderDown())
 
+
+class _DownProviders:
+    """A provider source whose providers cannot be reached."""
+
+    def for_structure(self, uow: UnitOfWork, structure_id: int) -> object:
+        return _ProviderDown()
+
+    def for_payment(self, uow: UnitOfWork, payment_id: int) -> object:
+        return _ProviderDown()
+
+
+def _checkout_state(town: Town, uow: UnitOfWork, session: SessionInfo) -> object:
+    mine = select(Payment.id).where(Payment.family_id == town.martin_family,
+                                    Payment.method == "online_card")
+    if uow.session.scalar(mine) is None:
+        with pytest.raises(online_payments.OnlinePaymentUnavailableError):
+            _start_online(town, uow, SYSTEM)
+    return online_checkout.payment_state(uow, town.clock, session, uow.session.scalar(mine),
+                                         _DownProviders())
+
+
+IMPORT_CSV = "civilite;nom;prenom;enfant_prenom;enfant_naissance\nM.;Martin;Hugo;Léa;02/03/2018\n"
+"""A families file the import rejects (the Martins and Léa are there already): nothing kept."""
 
 FAMILY = families.FamilyDetails("M.", "Durand", "Paul")
 CHILD = families.ChildDetails("Noé", "Dubois", date(2020, 4, 1))
@@ -273,16 +304,43 @@ REFUSALS: dict[str, Refusal] = {
                                            date(2020, 4, 1)),
         refused="martin", allowed="system"),
     "setup.people.register_child": Refusal(_register_child, refused="martin", allowed="system"),
+    # importing families (managers only)
+    "family_import.check_family_import": Refusal(
+        lambda t, uow, s: family_import.check_family_import(uow, t.clock, s, t.structure_id,
+                                                            IMPORT_CSV.encode()),
+        refused="martin", allowed="system"),
+    "family_import.import_families": Refusal(
+        lambda t, uow, s: family_import.import_families(uow, t.clock, s, t.structure_id,
+                                                        IMPORT_CSV.encode()),
+        refused="martin", allowed="system"),
     # online payments
     "online_payments.start_online_payment": Refusal(_start_online, refused="dubois",
                                                     allowed="martin"),
     "online_payments.poll_online_payment": Refusal(_poll_online, refused="dubois",
                                                    allowed="martin"),
+    "online_checkout.start_payment": Refusal(
+        lambda t, uow, s: online_checkout.start_payment(
+            uow, t.clock, s, t.structure_id, t.martin_family,
+            {_wallet(t, uow): Decimal("10.00")}, _DownProviders(), email="hugo.martin@example.org"),
+        refused="dubois", allowed="martin"),
+    "online_checkout.payment_state": Refusal(_checkout_state, refused="dubois", allowed="martin"),
+    "history_mail.mail_history": Refusal(
+        lambda t, uow, s: history_mail.mail_history(uow, t.clock, s, t.structure_id,
+                                                    t.martin_family, year=2026, month=9),
+        refused="dubois", allowed="martin"),
     "payment_providers.settings.save_online_settings": Refusal(
         lambda t, uow, s: save_online_settings(uow, t.clock, s, t.structure_id,
                                                OnlineSettings(OnlineProviderKind.LOCALTEST)),
         refused="martin", allowed="system"),
 }
+
+# the managers' back office: a family is refused, famdesk itself is let through (the staff are
+# refused too: test_backoffice_authorization)
+REFUSALS.update({name: Refusal(call, refused="martin", allowed="system")
+                 for name, call in BACKOFFICE_CALLS.items() if name not in BACKOFFICE_READ_ONLY})
+# famdesk serve's kiosks and sessions (tests/server/authorization.py)
+REFUSALS.update({name: Refusal(call, refused=refused, allowed=allowed)
+                 for name, (call, refused, allowed) in SERVER_REFUSALS.items()})
 
 
 OWN_ACCOUNT: dict[str, Callable[[Town, UnitOfWork, SessionInfo], object]] = {
