@@ -24,17 +24,12 @@ from famdesk.secrets import MemorySecretStore
 from famdesk.services.demo import DEMO_PASSWORD
 from famdesk.ui.app import create_application, install_qt_translations
 from famdesk.ui.gateway import LocalGateway
-from famdesk.ui.gateway_admin_import import AdminImportGatewayMixin
 from famdesk.ui.import_dialog import FamilyImportDialog
 from famdesk.ui.runner import SyncRunner
 from famdesk.ui.theme import apply_theme
 
 CLICK = Qt.MouseButton.LeftButton
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "import"
-
-
-class Gateway(AdminImportGatewayMixin, LocalGateway):
-    pass
 
 
 def settle(app: QApplication) -> None:
@@ -49,7 +44,7 @@ def main(url: str, out: Path) -> int:
     install_qt_translations(app, "fr")
     apply_theme(app)
     ctx = open_context(url, secrets=MemorySecretStore())
-    gateway = Gateway(ctx)
+    gateway = LocalGateway(ctx)
     runner = SyncRunner()
     box: dict = {}
     runner.submit(gateway.login("admin", DEMO_PASSWORD), lambda s: box.setdefault("s", s), print)

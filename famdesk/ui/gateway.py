@@ -34,6 +34,8 @@ from famdesk.services.tracking import TrackingFilter, TrackingView, tracking
 from famdesk.services.transmission import Progress, TransmitSummary, transmit
 from famdesk.services.uow import UnitOfWork
 from famdesk.ui.gateway_accounts import AccountsGatewayMixin
+from famdesk.ui.gateway_admin import AdminGateway, AdminGatewayMixin
+from famdesk.ui.gateway_admin_import import AdminImportGatewayMixin
 from famdesk.ui.gateway_enrollments import EnrollmentsGatewayMixin
 from famdesk.ui.gateway_money import MoneyGateway, MoneyGatewayMixin
 
@@ -46,7 +48,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-class Gateway(MoneyGateway, Protocol):
+class Gateway(MoneyGateway, AdminGateway, Protocol):
     """What the windows may ask of the core."""
 
     @property
@@ -148,7 +150,8 @@ class Gateway(MoneyGateway, Protocol):
     def close(self) -> None: ...
 
 
-class LocalGateway(AccountsGatewayMixin, EnrollmentsGatewayMixin, MoneyGatewayMixin):
+class LocalGateway(AccountsGatewayMixin, EnrollmentsGatewayMixin, MoneyGatewayMixin,
+                   AdminGatewayMixin, AdminImportGatewayMixin):
     """Service calls on ONE worker thread, each in its own `UnitOfWork` over `ctx.db`;
     the transmission on another thread. `mailers` defaults to the structures' SMTP servers."""
 

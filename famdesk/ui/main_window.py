@@ -27,9 +27,11 @@ from PySide6.QtWidgets import (
 )
 
 from famdesk.i18n import _, ngettext
+from famdesk.models.enums import Role
 from famdesk.services.auth import SessionInfo
 from famdesk.services.home import HomePage
 from famdesk.services.outbox import OutboxFailure
+from famdesk.ui.admin import AdminPanel
 from famdesk.ui.calendar.panel import BookingPanel
 from famdesk.ui.enrollment_panel import EnrollmentPanel
 from famdesk.ui.errors import clear_retry_notice, present_error
@@ -145,6 +147,12 @@ class MainWindow(QMainWindow):
             changed = getattr(panel, "money_changed", None)
             if changed is not None:
                 changed.connect(functools.partial(self._on_money_changed, panel))
+        # managers: "Paramétrage", the back office of the structure chosen
+        self.admin_panel = (AdminPanel(gateway, runner)
+                            if session.role is Role.ADMIN else None)
+        if self.admin_panel is not None:
+            self.tabs.addTab(self.admin_panel, _("Settings"))
+            self.admin_panel.settings_changed.connect(self._on_admin_panel_settings_changed)
         self.profile_panel = ProfilePanel(gateway, runner)  # type: ignore[arg-type]
         self.tabs.addTab(self.profile_panel, _("Profile"))
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
@@ -212,6 +220,8 @@ class MainWindow(QMainWindow):
         else:
             for panel in self.family_panels:
                 cast(FamilyPanel, panel).set_structure(structure_id)
+        if self.admin_panel is not None:
+            self.admin_panel.set_structure(structure_id)
         self._show_failures(())
         self.reload()
 
@@ -315,8 +325,19 @@ class MainWindow(QMainWindow):
             cast(FamilyPanel, current).ensure_loaded()
 
     def _panels(self) -> tuple[FamilyPanel, ...]:
-        """The tabs that load when shown: the family tabs and the profile."""
-        return cast(tuple[FamilyPanel, ...], (*self.family_panels, self.profile_panel))
+        """The tabs that load when shown: the family tabs, the back office and the profile."""
+        admin = (self.admin_panel,) if self.admin_panel is not None else ()
+        return cast(tuple[FamilyPanel, ...], (*self.family_panels, *admin, self.profile_panel))
+
+    def _on_admin_panel_settings_changed(self, what: str) -> None:
+        for panel in self.family_panels:  # activities, openings or places changed
+            cast(FamilyPanel, panel).mark_stale()
+        if what == "news" and self._structure_id is not None:  # the home page shows them
+            request = self._request
+            self._jobs.append(self._runner.submit(
+                self._gateway.home(self._structure_id),
+                lambda page: self._on_home_loaded(request, page),
+                lambda exc: self._on_home_failed(request, exc)))
 
     def _on_enrollment_panel_calendar_requested(self) -> None:
         if self.booking_panel is not None:

@@ -16,7 +16,6 @@ from famdesk.services.auth import SYSTEM
 from famdesk.services.family_import import import_families
 from famdesk.services.setup import people
 from famdesk.ui.gateway import LocalGateway
-from famdesk.ui.gateway_admin_import import AdminImportGatewayMixin
 from famdesk.ui.import_dialog import FamilyImportDialog
 from famdesk.ui.models.import_model import RejectedRowTableModel
 from tests.integration.town import PASSWORD, Town, build_town
@@ -33,10 +32,6 @@ BAD = (GOOD
 CLICK = Qt.MouseButton.LeftButton
 
 
-class ImportGateway(AdminImportGatewayMixin, LocalGateway):
-    pass
-
-
 @pytest.fixture
 def town(sqlite_url, clock) -> Iterator[Town]:
     town = build_town(sqlite_url, clock)
@@ -49,8 +44,8 @@ def town(sqlite_url, clock) -> Iterator[Town]:
 
 
 @pytest.fixture
-def gateway(town) -> Iterator[ImportGateway]:
-    gw = ImportGateway(town.ctx)
+def gateway(town) -> Iterator[LocalGateway]:
+    gw = LocalGateway(town.ctx)
     yield gw
     gw.close()
 

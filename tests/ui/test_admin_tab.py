@@ -1,0 +1,45 @@
+"""A manager's session has the "Paramétrage" tab; the front desk's and a family's do not."""
+
+from __future__ import annotations
+
+from famdesk.ui.admin import AdminPanel
+from famdesk.ui.gateway import LocalGateway
+from famdesk.ui.main_window import MainWindow
+from tests.integration.backoffice import manager
+from tests.integration.town import PASSWORD, build_town
+from tests.ui.helpers import run
+
+
+def tabs(window):
+    return [window.tabs.tabText(i) for i in range(window.tabs.count())]
+
+
+def test_only_a_manager_gets_the_settings_tab(qtbot, sqlite_url, clock, sync_runner):
+    town = build_town(sqlite_url, clock)
+    manager(town)
+    gateway = LocalGateway(town.ctx)
+    try:
+        for login, expected in (("gestion", True), ("accueil", False), ("martin", False)):
+            session = run(gateway.login(login, PASSWORD))
+            window = MainWindow(gateway, sync_runner, session)
+            qtbot.addWidget(window)
+            assert ("Paramétrage" in tabs(window)) is expected, tabs(window)
+            if expected:
+                assert tabs(window)[-2:] == ["Paramétrage", "Profil"]
+                window.tabs.setCurrentWidget(window.admin_panel)
+                assert isinstance(window.admin_panel, AdminPanel)
+                card = window.admin_panel.structure_section.structure_card
+                assert card.name_edit.text() == "Mairie de Testville"
+                news = window.admin_panel.structure_section.news_card
+                news.open_dialog(None)
+                news.dialog.title_edit.setText("Fête de l'école")
+                news.dialog.save()
+                model = window.home_panel.news_model
+                titles = [model.index(r, 0).data() for r in range(model.rowCount())]
+                assert "Fête de l'école" in titles
+                window.clear()
+                assert card.name_edit.text() == ""
+            run(gateway.logout())
+    finally:
+        gateway.close()
+        town.ctx.close()
