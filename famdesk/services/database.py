@@ -28,7 +28,7 @@ from famdesk.i18n import _
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
-SQLITE_BUSY_MS = 5000
+SQLITE_BUSY_MS = 15_000  # a desk waits its turn rather than fail: 20 desks at once on a slow PC
 
 
 def _install_sqlite_pragmas(engine: Engine, *, immediate: bool) -> None:
@@ -48,8 +48,20 @@ def _install_sqlite_pragmas(engine: Engine, *, immediate: bool) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_engine(target: DatabaseTarget, *, write: bool = False, pooled: bool = True) -> Engine:
-    """An engine for `target`; `write=True` takes SQLite's write lock at each BEGIN."""
+POOL_BURST = 4
+"""Connections a pool of `pool_size` may open beyond it for a moment (then closed)."""
+POOL_RECYCLE_S = 1800
+"""A server's connections are made again after this long (they are not pinged)."""
+
+
+def make_engine(target: DatabaseTarget, *, write: bool = False, pooled: bool = True,
+                pool_size: int | None = None) -> Engine:
+    """An engine for `target`; `write=True` takes SQLite's write lock at each BEGIN.
+
+    `pool_size` (a server): the PostgreSQL connections kept open, as many as the threads
+    that may use them at once, or each request past them would open and close its own; and
+    no ping at each checkout, a round trip per request (a connection the database dropped
+    fails once and is replaced: `famdesk.server` tries a read again)."""
     kwargs: dict = {"future": True}
     if target.is_sqlite:
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": SQLITE_BUSY_MS / 1000}
@@ -62,6 +74,9 @@ def make_engine(target: DatabaseTarget, *, write: bool = False, pooled: bool = T
     kwargs["pool_pre_ping"] = True
     if not pooled:
         kwargs["poolclass"] = NullPool
+    elif pool_size is not None:
+        kwargs.update(pool_size=pool_size, max_overflow=POOL_BURST, pool_pre_ping=False,
+                      pool_recycle=POOL_RECYCLE_S)
     return create_engine(target.url, **kwargs)
 
 
@@ -111,6 +126,16 @@ class Database:
     def dispose(self) -> None:
         self.engine.dispose()
         self.write_engine.dispose()
+
+    def fit_pools(self, size: int) -> None:
+        """Serve many requests at once (`famdesk serve`): keep `size` PostgreSQL connections
+        open in each engine, one per thread serving requests, unpinged (`make_engine`). The
+        engines are made again: call it before any use."""
+        if not self.target.is_postgresql or not self.pooled:
+            return
+        self.dispose()
+        self.engine = make_engine(self.target, pool_size=size)
+        self.write_engine = make_engine(self.target, write=self.write_lock, pool_size=size)
 
     # -- schema -----------------------------------------------------------
 
