@@ -176,7 +176,7 @@ def desk_screens(photo: Photographer, gateway: LocalGateway, runner: SyncRunner,
     desk.open_record(martin.family_id)
     record = desk.record_dialog
     assert record is not None
-    record.resize(900, 640)
+    record.resize(1040, 660)
     photo.shot(record, "family-record-family.png")
     record.tabs.setCurrentWidget(record.quotients_tab)
     photo.shot(record, "family-record-quotients.png")
@@ -197,7 +197,7 @@ def desk_screens(photo: Photographer, gateway: LocalGateway, runner: SyncRunner,
 def new_family(photo: Photographer, desk) -> tuple[str, str]:  # type: ignore[no-untyped-def]
     desk.open_record(None)
     new: FamilyRecordDialog = desk.record_dialog
-    new.resize(900, 640)
+    new.resize(1040, 660)
     new.family_tab.civility_combo.setCurrentText("Mme")
     type_into(new.family_tab.last_name_edit, "Lefèvre")
     type_into(new.family_tab.first_name_edit, "Inès")

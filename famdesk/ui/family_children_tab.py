@@ -298,7 +298,7 @@ class ChildrenTab(QWidget):
         self.child_form.set_family(record)
         self.table.blockSignals(True)
         fill_table(self.table, (
-            (c.id, (f"{c.first_name} {c.last_name}", numeric_date(c.birth_date),
+            (c.id, (f"{c.last_name.upper()} {c.first_name}", numeric_date(c.birth_date),
                     c.school or "", c.class_name or ""))
             for c in record.children
         ))

@@ -132,6 +132,7 @@ class FamilyRecordDialog(QDialog):
         self.setObjectName("familyRecordDialog")
         self.setModal(False)
         self.setMinimumSize(760, 560)
+        self.resize(1040, 660)  # room for a school name such as "École maternelle Les Coquelicots"
         self._gateway = gateway
         self._runner = runner
         self._structure_id = structure_id
