@@ -64,7 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--kiosk", action="store_true",
         help=_("kiosk mode for a shared PC: full screen, logged out when left idle, "
-               "nothing remembered (a SQLite file on this PC only)"),
+               "nothing remembered (a SQLite file on this PC, or a famdesk server with "
+               "--server)"),
     )
     parser.add_argument(
         "--server", metavar="URL",

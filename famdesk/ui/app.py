@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -74,10 +75,27 @@ def create_application(argv: Sequence[str]) -> QApplication:
 
 
 def run_app(ctx: AppContext, *, argv: Sequence[str], kiosk: bool = False) -> int:
-    """Show the login window and run until the last window closes; returns the exit code.
+    """Show the login window on the local database and run until the last window closes;
+    returns the exit code.
 
     `kiosk`: a shared PC (`famdesk --kiosk`) — full screen, windows the family cannot
     close, idle logout after a countdown, no login remembered."""
+    return run_desktop(LocalGateway(ctx), argv=argv, kiosk=kiosk, where=ctx.db.target.display())
+
+
+def run_desktop(
+    gateway: Any,
+    *,
+    argv: Sequence[str],
+    kiosk: bool = False,
+    where: str,
+    before_start: Callable[[asyncio.AbstractEventLoop], None] | None = None,
+    before_close: Callable[[asyncio.AbstractEventLoop], None] | None = None,
+) -> int:
+    """Qt, translations, theme and the qasync loop around `gateway` (local or synced); the
+    gateway is closed at the end. `before_start(loop)` runs once the loop exists, before any
+    window (a `FamdeskError` there stops the start); `before_close(loop)` after the last
+    window closed, while the loop can still run (logging out on a server)."""
     import qasync
 
     qInstallMessageHandler(_on_qt_message)
@@ -88,22 +106,33 @@ def run_app(ctx: AppContext, *, argv: Sequence[str], kiosk: bool = False) -> int
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    gateway = LocalGateway(ctx)
-    shell, controller = open_shell(gateway, QasyncRunner(loop), kiosk=kiosk, app=app)
-    shell.start()
-    ticker = _quit_on_interrupt(app, controller)
-    log.info("famdesk window opened on %s%s", ctx.db.target.display(), " (kiosk)" if kiosk else "")
+    controller: KioskController | None = None
+    ticker: QTimer | None = None
+    collector = collect_on_gui_thread(app)
     try:
+        if before_start is not None:
+            before_start(loop)
+        shell, controller = open_shell(gateway, QasyncRunner(loop), kiosk=kiosk, app=app)
+        shell.start()
+        ticker = _quit_on_interrupt(app, controller)
+        log.info("famdesk window opened on %s%s", where, " (kiosk)" if kiosk else "")
         with loop:
             # Qt's loop runs asyncio's; it ends when the last window closes (or Qt quits)
             code = loop.run_forever()
+            if controller is not None:
+                controller.release()
+            if before_close is not None:
+                before_close(loop)
     finally:
+        if ticker is not None:
+            ticker.stop()
+        collector.stop()
+        gc.enable()
         if controller is not None:
             controller.release()
         gateway.close()
         asyncio.set_event_loop(None)
         qInstallMessageHandler(None)
-    ticker.stop()
     log.info("famdesk window closed (exit code %s)", code)
     return int(code or 0)
 
@@ -122,6 +151,25 @@ def open_shell(
     controller = KioskController(app, **kiosk_options)
     controller.attach(shell, gateway, runner)
     return shell, controller
+
+
+def collect_on_gui_thread(app: QApplication) -> QTimer:
+    """Python's cycle collector runs on whichever thread happens to allocate, and the
+    gateways run work on worker threads: a Qt object freed there crashes Qt. So automatic
+    collection is off while the app runs and a timer on the GUI thread collects instead,
+    generation by generation, when the usual thresholds are passed."""
+    gc.disable()
+
+    def collect() -> None:
+        counts, thresholds = gc.get_count(), gc.get_threshold()
+        generation = next((g for g in (2, 1, 0) if counts[g] > thresholds[g]), None)
+        if generation is not None:
+            gc.collect(generation)
+
+    timer = QTimer(app)
+    timer.timeout.connect(collect)
+    timer.start(500)
+    return timer
 
 
 def _quit_on_interrupt(app: QApplication, kiosk: KioskController | None = None) -> QTimer:

@@ -2,6 +2,12 @@
 
 - a `ValidationError` with a `field` goes next to that field, when the widget shows fields
   (`show_field_error(field, message)`);
+- the synced mode's `ServerUnreachableError` puts "Connexion au serveur perdue" with
+  "Réessayer" across the top of the main window (`connection_banner`); a dialog that shows
+  errors shows the sentence too (the recap keeps its draft and its key: "Valider" again
+  books once);
+- the synced mode's `SessionEndedError` (expired, revoked) closes the main window the way
+  "Log out" does and says why on the login window;
 - an `InfrastructureError` (database locked, server gone) goes to the window's status bar
   with a "Retry" button, when there is a status bar and something to retry;
 - any other `FamdeskError` shows its (French) message: in the widget's own error label when
@@ -34,10 +40,14 @@ from PySide6.QtWidgets import (
 from famdesk.errors import FamdeskError, InfrastructureError, ValidationError
 from famdesk.i18n import _
 from famdesk.logsetup import log_path
+from famdesk.services.api_sessions import SessionEndedError
+from famdesk.ui.connection_banner import hide_connection_banner, show_connection_banner
+from famdesk.wire.client import ServerUnreachableError
 
 log = logging.getLogger(__name__)
 
 RETRY_NOTICE_NAME = "retryNotice"
+LOGIN_WINDOW_NAME = "loginWindow"
 _open_boxes: set[QMessageBox] = set()
 
 
@@ -57,6 +67,12 @@ def present_error(
     """Show `exc` to the user, near `parent`; returns the widget that shows it, if new."""
     if isinstance(exc, FamdeskError):
         log.info("shown to the user: %s: %s", type(exc).__name__, exc.message)
+        if isinstance(exc, ServerUnreachableError):
+            shown = _connection_lost(parent, exc, retry)
+            if shown is not None:
+                return shown
+        if isinstance(exc, SessionEndedError) and _session_ended(parent, exc):
+            return None
         if (
             isinstance(exc, ValidationError)
             and exc.field is not None
@@ -74,6 +90,43 @@ def present_error(
         return _open_message_box(parent, exc.message, QMessageBox.Icon.Warning)
     log.error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
     return _open_message_box(parent, unexpected_error_text(), QMessageBox.Icon.Critical)
+
+
+def _main_window(widget: QWidget | None) -> QMainWindow | None:
+    """The main window `widget` is part of (a dialog's, through its parents)."""
+    while widget is not None:
+        if isinstance(widget, QMainWindow):
+            return widget
+        widget = widget.parentWidget()
+    return None
+
+
+def _connection_lost(parent: QWidget | None, exc: ServerUnreachableError,
+                     retry: Callable[[], object] | None) -> QWidget | None:
+    window = _main_window(parent)
+    if window is None:
+        return None  # the login window: its own error label says it
+    banner = show_connection_banner(window, exc.message, retry)
+    if parent is not None and parent.isWindow() and parent is not window \
+            and hasattr(parent, "show_error"):
+        parent.show_error(exc.message)  # a dialog over the window (the recap)
+    return banner
+
+
+def _session_ended(parent: QWidget | None, exc: SessionEndedError) -> bool:
+    """Back to the login window, as after "Log out", with the reason on it."""
+    window = _main_window(parent)
+    if window is None or not hasattr(window, "logged_out") or not hasattr(window, "clear"):
+        return False
+    log.info("the session ended on the server: back to the login window")
+    window.clear()
+    window.logged_out.emit()  # the shell shows the (cleared) login window
+    app = QApplication.instance()
+    for widget in app.topLevelWidgets() if isinstance(app, QApplication) else ():
+        if widget.objectName() == LOGIN_WINDOW_NAME and widget.isVisible() \
+                and hasattr(widget, "show_error"):
+            widget.show_error(exc.message)
+    return True
 
 
 def _open_message_box(parent: QWidget | None, text: str, icon: QMessageBox.Icon) -> QMessageBox:
@@ -115,7 +168,9 @@ class RetryNotice(QWidget):
 
 
 def clear_retry_notice(window: QMainWindow) -> None:
-    """Remove the status bar's "Retry" notice (the retried work went through)."""
+    """Remove the status bar's "Retry" notice and the lost connection's banner (the
+    retried work went through)."""
+    hide_connection_banner(window)
     status_bar = window.statusBar()
     for old in status_bar.findChildren(RetryNotice, RETRY_NOTICE_NAME):
         status_bar.removeWidget(old)

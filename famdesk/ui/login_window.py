@@ -34,6 +34,7 @@ from famdesk.ui.gateway import Gateway
 from famdesk.ui.gateway_accounts import AccountsGateway
 from famdesk.ui.recovery_dialog import RecoveryDialog, recovery_link
 from famdesk.ui.runner import Runner
+from famdesk.ui.server_settings_dialog import server_settings_link
 
 if TYPE_CHECKING:
     from famdesk.services.demo import DemoAccount
@@ -185,6 +186,8 @@ class LoginWindow(QWidget):
         self.recovery_link = recovery_link(card)
         self.recovery_link.linkActivated.connect(self._on_recovery_link_link_activated)
         card_layout.addWidget(self.recovery_link)
+        self.server_link = server_settings_link(self, runner, gateway)
+        card_layout.addWidget(self.server_link)
 
         self.demo_panel = DemoAccountsPanel()
         self.demo_panel.hide()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -69,3 +70,4 @@ def qasync_loop(qapp):
     loop._QEventLoop__is_running = False
     loop.close()
     asyncio.set_event_loop(None)
+    gc.collect()  # Qt objects of this test freed here, on the GUI thread, not on a worker's

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 
 from famdesk.i18n import _, ngettext
 from famdesk.models.enums import ReservationSource
@@ -28,7 +28,7 @@ from famdesk.services.draft import Draft
 from famdesk.services.month import MonthView
 from famdesk.ui.calendar.copy_dialog import CopyDialog
 from famdesk.ui.calendar.recap_dialog import RecapDialog, ResultsDialog
-from famdesk.ui.errors import present_error
+from famdesk.ui.errors import clear_retry_notice, present_error
 from famdesk.ui.gateway import Gateway
 from famdesk.ui.runner import Job, Runner
 
@@ -105,6 +105,9 @@ class RecapFlow(QObject):
             self.recap_dialog.done_confirming()
             self._close_recap()
         log.info("confirm %s answered (replayed: %s)", result.key, result.replayed)
+        window = self._parent.window()
+        if isinstance(window, QMainWindow):  # a confirm retried by hand: nothing left to retry
+            clear_retry_notice(window)
         results = ResultsDialog(result, self._parent)
         results.tracking_requested.connect(self.tracking_requested)
         if self.results_dialog is not None:
@@ -119,7 +122,12 @@ class RecapFlow(QObject):
             present_error(self._parent, exc)
             return
         dialog.set_busy(False)
-        present_error(dialog, exc)
+        present_error(dialog, exc, retry=lambda: self._retry_confirm(dialog))
+
+    def _retry_confirm(self, dialog: RecapDialog) -> None:
+        """The connection banner's "Réessayer": the same recap again, with its key."""
+        if self.recap_dialog is dialog and not self.busy:
+            self._on_recap_confirm_requested(dialog.key)
 
     def _close_recap(self) -> None:
         dialog, self.recap_dialog = self.recap_dialog, None
