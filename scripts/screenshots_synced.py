@@ -39,7 +39,9 @@ from famdesk.ui.runner import SyncRunner
 from famdesk.ui.server_settings_dialog import ServerSettingsDialog, server_settings_link
 from famdesk.ui.theme import apply_theme
 from famdesk.wire.client import ServerUnreachableError
-from scripts.screenshots_accounts import NOW, TODAY, Photographer, call, choose, log_in
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # its sibling script, run from anywhere
+from screenshots_accounts import NOW, TODAY, Photographer, call, choose, log_in  # noqa: E402
 
 UNREACHABLE = _("The famdesk server does not answer. Check the connection, then try again.")
 
