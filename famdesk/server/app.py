@@ -9,27 +9,37 @@ for the worker processes (`--workers N`): each opens the database of FAMDESK_DAT
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 
-from famdesk import __version__
+from famdesk import __version__, i18n
 from famdesk.bootstrap import AppContext, open_context
 from famdesk.errors import InfrastructureError
 from famdesk.server import (
     routes_accounts,
+    routes_admin,
+    routes_admin_days,
     routes_booking,
     routes_desk,
     routes_enrollments,
     routes_money,
 )
-from famdesk.server.context import MAX_BODY_BYTES, Server, ServerDep, ServerSettings
+from famdesk.server.body_limits import GuardByPath
+from famdesk.server.context import (
+    MAX_BODY_BYTES,
+    SWITCH_INTERVAL_S,
+    Server,
+    ServerDep,
+    ServerSettings,
+)
 from famdesk.server.errors import error_response, install
-from famdesk.server.middleware import RequestGuard
 from famdesk.services.outbox import MailerFactory
 from famdesk.services.payment_providers.pool import ProviderSource
 from famdesk.wire import paths
@@ -59,9 +69,14 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         log.info("famdesk serve on %s", ctx.db.target.display())
+        to_thread.current_default_thread_limiter().total_tokens = server.settings.threads
+        i18n.language()  # the catalog loaded now, not by the first requests all at once
+        switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(SWITCH_INTERVAL_S)
         try:
             yield
         finally:
+            sys.setswitchinterval(switch_interval)
             server.close()
             if close_context:
                 ctx.close()
@@ -110,12 +125,12 @@ def local_times(node: Any) -> Any:
 
 def _assemble(app: FastAPI, max_body_bytes: int) -> None:
     for module in (routes_accounts, routes_booking, routes_enrollments, routes_money,
-                   routes_desk):
+                   routes_desk, routes_admin, routes_admin_days):
         app.include_router(module.router)
     app.add_api_route(paths.HEALTH, health, methods=["GET"], response_model=HealthAnswer,
                       responses={503: {"model": ErrorBody}}, tags=["operations"])
     install(app)
-    app.add_middleware(RequestGuard, max_body_bytes=max_body_bytes)
+    app.add_middleware(GuardByPath, max_body_bytes=max_body_bytes)
 
 
 def health(server: ServerDep) -> Response:

@@ -7,6 +7,7 @@ and throttles are rows of the database, so several processes can serve one datab
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from famdesk.bootstrap import AppContext
 from famdesk.clock import Clock
+from famdesk.errors import DatabaseUnavailableError
 from famdesk.services.api_sessions import Caller, DeviceLimit, Lifetimes, resolve, session_ended
 from famdesk.services.outbox import MailerFactory, smtp_mailers
 from famdesk.services.payment_providers.pool import ProviderPool, ProviderSource
@@ -27,14 +29,26 @@ from famdesk.wire.messages import MAX_ID
 
 T = TypeVar("T")
 
+log = logging.getLogger(__name__)
+
 MAX_BODY_BYTES = 1 << 20
 TERMINAL_NAME = re.compile(r"[^\w .:@()/-]+")
+THREADS = 8
+"""Requests a process serves at once: each holds a thread and a database connection; the
+rest wait their turn in the event loop, which costs nothing. More threads would only take
+turns at Python's lock (one runs at a time in a process): more workers use more cores."""
+SWITCH_INTERVAL_S = 0.001
+"""How long a thread may keep Python's lock when another wants it (Python's default: 5 ms).
+A request back from the database, holding the row locks of a confirm, gets it sooner, and
+the confirms of the same days wait less behind it."""
+
 
 @dataclass(frozen=True)
 class ServerSettings:
     lifetimes: Lifetimes = field(default_factory=Lifetimes)
     device_limit: DeviceLimit = field(default_factory=DeviceLimit)
     max_body_bytes: int = MAX_BODY_BYTES
+    threads: int = THREADS
 
 
 class Server:
@@ -50,6 +64,7 @@ class Server:
     ) -> None:
         self.ctx = ctx
         self.settings = settings or ServerSettings()
+        ctx.db.fit_pools(self.settings.threads)
         self.mailers = mailers or smtp_mailers(ctx.secrets)
         self._own_pool = ProviderPool(ctx.clock) if providers is None else None
         self.providers: ProviderSource = providers or self._own_pool  # type: ignore[assignment]
@@ -65,12 +80,24 @@ class Server:
         return self.ctx.clock
 
     def run(self, work: Callable[[UnitOfWork], T], *, write: bool = False) -> T:
+        try:
+            return self._run(work, write)
+        except DatabaseUnavailableError as exc:
+            # the pools do not ping their connections: one the database dropped (a restart)
+            # fails the request that took it; a read is simply asked again
+            if write or not getattr(exc.__cause__, "connection_invalidated", False):
+                raise
+            log.info("a database connection had been dropped: the read is asked again")
+            return self._run(work, write)
+
+    def _run(self, work: Callable[[UnitOfWork], T], write: bool) -> T:
         with UnitOfWork(self.ctx.db, write=write) as uow:
             return work(uow)
 
 
-def get_server(request: Request) -> Server:
-    return request.app.state.server
+async def get_server(request: Request) -> Server:
+    # async: a function this small is not worth a trip through the thread pool
+    return request.app.state.server  # type: ignore[no-any-return]
 
 
 bearer = HTTPBearer(auto_error=False, description="the token `POST /api/v1/login` returned")

@@ -152,8 +152,8 @@ def get_profile(caller: CallerDep, server: ServerDep) -> Response:
 @router.post(paths.PROFILE_PASSWORD, status_code=204, response_class=Response)
 def change_password(body: PasswordChange, caller: CallerDep, server: ServerDep) -> Response:
     server.run(lambda uow: profile.change_password(
-        uow, server.clock, caller.session, body.current, body.new, terminal=caller.terminal),
-        write=True)
+        uow, server.clock, caller.session, body.current, body.new, terminal=caller.terminal,
+        keep_api_session=caller.api_session_id), write=True)
     return no_content()
 
 
@@ -177,5 +177,5 @@ def change_security_question(body: SecurityQuestionChange, caller: CallerDep,
 def set_first_password(body: FirstPassword, caller: CallerDep, server: ServerDep) -> Response:
     updated = server.run(lambda uow: profile.set_first_password(
         uow, server.clock, caller.session, body.one_time_password, body.new,
-        terminal=caller.terminal), write=True)
+        terminal=caller.terminal, keep_api_session=caller.api_session_id), write=True)
     return reply(updated, SessionInfo)

@@ -2,7 +2,8 @@
 into the `SessionInfo` every service already takes.
 
 - The token is `secrets.token_urlsafe`; only its SHA-256 is stored. It expires (sooner on a
-  kiosk) and ends at logout, when its kiosk is revoked, or when the staff revoke it.
+  kiosk) and ends at logout, when its kiosk is revoked, when the staff revoke it, or when
+  the account's password changes (`end_sessions`).
 - Family accounts log in only from a registered kiosk of their structure (a device token);
   the desk (no device token) takes staff logins only. The password is checked first, so the
   refusal tells nothing to someone who does not know it.
@@ -20,7 +21,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_time
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from famdesk.clock import Clock
@@ -31,11 +32,12 @@ from famdesk.errors import (
     TooManyAttemptsError,
 )
 from famdesk.i18n import _
-from famdesk.models import Account, LoginThrottle
+from famdesk.models import Account, LoginThrottle, Structure
+from famdesk.models.accounts import account_structure
 from famdesk.models.enums import Role
 from famdesk.models.server_tokens import TERMINAL_LENGTH, ApiSession
 from famdesk.services.audit import audit
-from famdesk.services.auth import SessionInfo, authenticate, session_info
+from famdesk.services.auth import SessionInfo, StructureChoice, authenticate
 from famdesk.services.kiosks import (
     MAX_TOKEN_LENGTH,
     Device,
@@ -48,7 +50,9 @@ from famdesk.services.uow import UnitOfWork
 log = logging.getLogger(__name__)
 
 KEEP_ENDED = timedelta(days=7)
-"""Ended sessions are deleted this long after they expired."""
+"""Ended sessions are deleted this long after they expired..."""
+CLEAN_EVERY = timedelta(minutes=10)
+"""...by a login, at most this often in a process (not by each of a morning's rush)."""
 
 
 class SessionEndedError(AuthenticationError):
@@ -121,30 +125,56 @@ def log_in(
     token, digest = new_token()
     expires_at = now + (lifetimes.kiosk if device else lifetimes.desk)
     where = f"{device.label}" if device else terminal
-    uow.session.add(ApiSession(
+    uow.session.execute(insert(ApiSession).values(
         token_hash=digest, account_id=session.account_id, kiosk_id=device and device.kiosk_id,
         terminal=where[:TERMINAL_LENGTH], created_at=now, expires_at=expires_at))
-    uow.session.execute(delete(ApiSession).where(ApiSession.expires_at < now - KEEP_ENDED))
+    _delete_ended(uow, now)
     uow.commit()
     log.info("account %s: session %s", session.account_id, "on a kiosk" if device else "at a desk")
     return OpenedSession(token, expires_at, session)
+
+
+class _Cleaning:
+    last: datetime | None = None
+    """When a login of this process last deleted the ended sessions."""
+
+
+def _delete_ended(uow: UnitOfWork, now: datetime) -> None:
+    last = _Cleaning.last
+    if last is not None and abs(now - last) < CLEAN_EVERY:
+        return
+    _Cleaning.last = now
+    uow.session.execute(delete(ApiSession).where(ApiSession.expires_at < now - KEEP_ENDED))
 
 
 def resolve(uow: UnitOfWork, clock: Clock, token: str | None) -> Caller:
     """The caller a session token names; `SessionEndedError` when it names none (any more)."""
     if not token or len(token) > MAX_TOKEN_LENGTH:
         raise session_ended()
-    found = uow.session.execute(
-        select(ApiSession, Account)
+    # every request asks this: one query, plain columns, the account's structures joined
+    rows = uow.session.execute(
+        select(ApiSession.id, ApiSession.terminal, ApiSession.kiosk_id, ApiSession.expires_at,
+               ApiSession.revoked_at, Account.id, Account.login, Account.display_name,
+               Account.role, Account.must_change_password, Structure.id, Structure.name,
+               Structure.timezone)
         .join(Account, Account.id == ApiSession.account_id)
+        .outerjoin(account_structure, account_structure.c.account_id == Account.id)
+        .outerjoin(Structure, Structure.id == account_structure.c.structure_id)
         .where(ApiSession.token_hash == token_digest(token))
-    ).first()
-    if found is None:
+        .order_by(Structure.name)  # as `Account.structures`
+    ).all()
+    if not rows:
         raise session_ended()
-    row, account = found
-    if row.revoked_at is not None or row.expires_at <= clock.now():
+    session_id, terminal, kiosk_id, expires_at, revoked_at, account_id, login, name, role, \
+        must_change, *_structure = rows[0]
+    if revoked_at is not None or expires_at <= clock.now():
         raise session_ended()
-    return Caller(session_info(account), row.id, row.terminal, row.kiosk_id)
+    structures = tuple(StructureChoice(row[10], row[11], row[12]) for row in rows
+                       if row[10] is not None)
+    session = SessionInfo(account_id=account_id, login=login, display_name=name,
+                          role=Role(role), structures=structures,
+                          must_change_password=must_change)
+    return Caller(session, session_id, terminal, kiosk_id)
 
 
 def log_out(uow: UnitOfWork, clock: Clock, token: str | None) -> None:
@@ -175,18 +205,30 @@ def revoke_sessions(
         if account.id != session.account_id and not mine & {s.id for s in account.structures}:
             raise NotAuthorizedError(_("You do not have access to this structure."))
     now = clock.now()
-    ended = uow.session.execute(  # type: ignore[attr-defined]
-        update(ApiSession)
-        .where(ApiSession.account_id == account.id, ApiSession.revoked_at.is_(None),
-               ApiSession.expires_at > now)
-        .values(revoked_at=now)
-    ).rowcount
+    ended = end_sessions(uow, clock, account.id)
     audit(uow, now, "sessions_revoked", actor_account_id=session.account_id, terminal=terminal,
           account_id=account.id, count=ended)
     uow.commit()
     log.info("account %s: %d session(s) revoked by account %s", account.id, ended,
              session.account_id)
     return int(ended)
+
+
+def end_sessions(uow: UnitOfWork, clock: Clock, account_id: int, *,
+                 keep: int | None = None) -> int:
+    """End the open sessions of `account_id` but the session `keep` (an `ApiSession` id):
+    when its password changes, whoever logged in with the old one is out. No check of who
+    asks (the caller's service did it); does not commit; how many ended."""
+    now = clock.now()
+    query = (
+        update(ApiSession)
+        .where(ApiSession.account_id == account_id, ApiSession.revoked_at.is_(None),
+               ApiSession.expires_at > now)
+        .values(revoked_at=now)
+    )
+    if keep is not None:
+        query = query.where(ApiSession.id != keep)
+    return int(uow.session.execute(query).rowcount)  # type: ignore[attr-defined]
 
 
 # -- where a login may come from ---------------------------------------------------------------

@@ -136,6 +136,10 @@ def _load_world(uow: UnitOfWork, clock: Clock, session: SessionInfo, draft: Draf
         check_family(session, family)
         children[child.id] = ChildFacts(child.id, family.id, family.structure_id, child.full_name)
     rules = load_rules(uow, {line.activity_id for line in draft})
+    # read before the lock what it does not guard: the rest is read while holding it, and
+    # every statement there keeps the confirms of the same days waiting
+    registrations = load_registrations(uow, child_ids)
+    quotients = load_quotients(uow, {c.family_id for c in children.values()})
     pairs = sorted({(line.activity_id, line.day) for line in draft})
     # plain columns, not ORM objects: the confirm writes by id (see `_write`)
     day_query = select(
@@ -149,13 +153,16 @@ def _load_world(uow: UnitOfWork, clock: Clock, session: SessionInfo, draft: Draf
         (activity_id, day): DayBook(day_id, capacity, waitlist_size, booked, waitlisted)
         for day_id, activity_id, day, capacity, waitlist_size, booked, waitlisted in s.execute(day_query)
     }
-    by_id = {book.id: book for book in days.values()}
+    # a day's waiting list matters only to a cancellation (the place it frees, the request it
+    # takes off the list): a booking just joins the tail of it
+    cancelled = {(line.activity_id, line.day) for line in draft if line.kind is LineKind.CANCEL}
+    by_id = {book.id: book for pair, book in days.items() if pair in cancelled and book.waitlisted}
     for reservation_id, day_id in s.execute(
         select(Reservation.id, Reservation.activity_day_id)
         .where(Reservation.activity_day_id.in_(sorted(by_id)),
                Reservation.status == ReservationStatus.WAITLISTED)
         .order_by(Reservation.requested_at, Reservation.id)
-    ):
+    ) if by_id else ():
         by_id[day_id].queue.append(reservation_id)
     keys = {line.key for line in draft}
     held = {}
@@ -176,8 +183,8 @@ def _load_world(uow: UnitOfWork, clock: Clock, session: SessionInfo, draft: Draf
         now=clock.now(),
         children=children,
         rules=rules,
-        registrations=load_registrations(uow, child_ids),
-        quotients=load_quotients(uow, {c.family_id for c in children.values()}),
+        registrations=registrations,
+        quotients=quotients,
         days=days,
         held=held,
         pass_deadlines=pass_deadlines,

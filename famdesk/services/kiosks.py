@@ -141,14 +141,14 @@ def identify_device(uow: UnitOfWork, token: str) -> Device:
     """The registered, unrevoked kiosk `token` names; `DeviceUnknownError` otherwise."""
     found = None
     if token and len(token) <= MAX_TOKEN_LENGTH:
-        found = uow.session.execute(
-            select(Kiosk, Structure.name)
+        found = uow.session.execute(  # plain columns: each family's login asks it
+            select(Kiosk.id, Kiosk.structure_id, Structure.name, Kiosk.label, Kiosk.revoked_at)
             .join(Structure, Structure.id == Kiosk.structure_id)
             .where(Kiosk.token_hash == token_digest(token))
         ).first()
-    if found is None or found[0].revoked_at is not None:
+    if found is None or found.revoked_at is not None:
         raise DeviceUnknownError(_(
             "This computer is not a registered kiosk (or no longer is): ask the town hall "
             "to register it again."))
-    kiosk, structure_name = found
-    return Device(kiosk.id, kiosk.structure_id, structure_name, kiosk.label)
+    kiosk_id, structure_id, structure_name, label, _revoked = found
+    return Device(kiosk_id, structure_id, structure_name, label)

@@ -61,13 +61,14 @@ def profile(uow: UnitOfWork, session: SessionInfo) -> Profile:
 
 def change_password(
     uow: UnitOfWork, clock: Clock, session: SessionInfo, current: str, new: str, *,
-    terminal: str = "",
+    terminal: str = "", keep_api_session: int | None = None,
 ) -> None:
-    """Replace the password; the current one is required."""
+    """Replace the password; the current one is required. The account's other sessions on
+    `famdesk serve` end: only `keep_api_session`, the one asking, stays open."""
     account = _own_account(uow, session)
     _check_new_password(account, current, new)
     _check_current(uow, clock, account, current, "current")
-    set_password(uow, clock, account, new)
+    set_password(uow, clock, account, new, keep_api_session=keep_api_session)
     audit(uow, clock.now(), "password_changed", actor_account_id=account.id, terminal=terminal)
     uow.commit()
     log.info("account %s changed its password", account.id)
@@ -75,16 +76,17 @@ def change_password(
 
 def set_first_password(
     uow: UnitOfWork, clock: Clock, session: SessionInfo, one_time_password: str, new: str, *,
-    terminal: str = "",
+    terminal: str = "", keep_api_session: int | None = None,
 ) -> SessionInfo:
     """Replace the one-time password handed over by the front desk (forced at the first
-    login); returns the session, no longer bound to change its password."""
+    login); returns the session, no longer bound to change its password. The account's
+    other sessions on `famdesk serve` end, as in `change_password`."""
     account = _own_account(uow, session)
     if not account.must_change_password:
         raise ValidationError(_("This account has no one-time password to replace."))
     _check_new_password(account, one_time_password, new)
     _check_current(uow, clock, account, one_time_password, "one_time_password")
-    set_password(uow, clock, account, new)
+    set_password(uow, clock, account, new, keep_api_session=keep_api_session)
     audit(uow, clock.now(), "first_password_set", actor_account_id=account.id, terminal=terminal)
     uow.commit()
     log.info("account %s replaced its one-time password", account.id)

@@ -26,7 +26,7 @@ from famdesk.ui.gateway_accounts import AccountsGateway
 from famdesk.ui.gateway_admin import AdminGateway
 from famdesk.ui.gateway_enrollments import EnrollmentsGateway
 from famdesk.ui.gateway_synced import SyncedGateway
-from famdesk.ui.gateway_synced_admin import UNAVAILABLE, protocol_methods
+from famdesk.ui.gateway_synced_admin import protocol_methods
 from famdesk.ui.runner import QasyncRunner
 from famdesk.ui.server_settings_dialog import ServerSettingsDialog, server_settings_link
 from famdesk.ui.synced_start import KioskNotRegisteredError, build_synced_gateway, check_kiosk
@@ -144,23 +144,12 @@ def test_the_synced_gateway_has_every_method_of_the_gateway_protocols():
         for name in protocol_methods(protocol):
             mine = getattr(SyncedGateway, name, None)
             assert mine is not None, f"{protocol.__name__}.{name} is missing"
-            if name in UNAVAILABLE:
-                continue
             expected = list(inspect.signature(getattr(protocol, name)).parameters.values())
             found = list(inspect.signature(mine).parameters.values())
             assert [(p.name, p.kind, p.default) for p in found] == \
                 [(p.name, p.kind, p.default) for p in expected], name
     for name in ("session", "kiosk", "close", "enter_kiosk_mode"):
         assert hasattr(SyncedGateway, name)
-
-
-def test_the_set_up_screens_say_they_work_on_a_desk_connected_to_the_database(qtbot, runner):
-    gateway = build_synced_gateway("http://127.0.0.1:1", MemorySecretStore(), kiosk=False)
-    assert "structure_settings" in UNAVAILABLE and "today" not in UNAVAILABLE
-    with pytest.raises(Exception) as refused:
-        wait_for(qtbot, runner, gateway.structure_settings(1))
-    assert refused.value.message.startswith("Les écrans de paramétrage s'utilisent sur un "
-                                            "ordinateur relié à la base de données")
 
 
 # -- the server address and its dialog -----------------------------------------------------
