@@ -1,6 +1,7 @@
 """Staff: "Vous agissez pour la famille MARTIN", always in sight while they act for one.
 
-"Leave" emits `left()`: the window stops acting for the family (and clears its tabs).
+"Leave" emits `left()`: the window stops acting for the family (once any change not
+confirmed yet is dropped) and clears the banner and its tabs.
 "Family file" emits `record_requested(family_id)`.
 """
 
@@ -59,5 +60,4 @@ class ActingBanner(QFrame):
             self.record_requested.emit(self._family_id)
 
     def _on_leave_button_clicked(self) -> None:
-        self.clear()
-        self.left.emit()
+        self.left.emit()  # the window clears the banner once it really stopped acting

@@ -11,16 +11,19 @@ the banner; a save searches again and, for the family acted for, refreshes its t
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import cast
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QTabWidget, QWidget
+from PySide6.QtWidgets import QMessageBox, QTabWidget, QWidget
 
 from famdesk.i18n import _
 from famdesk.services.booking_info import BookingFamily
+from famdesk.services.draft import Draft
 from famdesk.services.family_search import FamilyHit
 from famdesk.ui.acting_banner import ActingBanner
+from famdesk.ui.calendar.flows import ask_to_drop
+from famdesk.ui.calendar.panel import BookingPanel
 from famdesk.ui.errors import present_error
 from famdesk.ui.family_panels import FamilyPanel
 from famdesk.ui.family_record_dialog import FamilyRecordDialog
@@ -60,10 +63,11 @@ class FrontDesk(QObject):
         accounts = cast(AccountsGateway, gateway)
         self.search_panel = FamilySearchPanel(accounts, runner)
         self.banner = ActingBanner()
+        self.drop_box: QMessageBox | None = None
         self.search_panel.family_opened.connect(self._on_search_panel_family_opened)
         self.search_panel.record_requested.connect(self.open_record)
         self.search_panel.new_family_requested.connect(self._on_search_panel_new_family_requested)
-        self.banner.left.connect(self.leave)
+        self.banner.left.connect(self._on_banner_left)
         self.banner.record_requested.connect(self.open_record)
         first = tabs.indexOf(self._panels[0]) if self._panels else tabs.count()
         tabs.insertTab(first if first >= 0 else tabs.count(), self.search_panel, _("Families"))
@@ -111,6 +115,9 @@ class FrontDesk(QObject):
 
     def clear(self) -> None:
         """The session ended: nothing searched, acted for or opened remains."""
+        if self.drop_box is not None:
+            self.drop_box.close()
+            self.drop_box = None
         self.leave()
         self._close_record()
         self.search_panel.clear()
@@ -180,7 +187,26 @@ class FrontDesk(QObject):
             dialog.deleteLater()
 
     def _on_search_panel_family_opened(self, hit: FamilyHit) -> None:
-        self.open_family(hit)
+        if self.family is not None and self.family.family_id == hit.family_id:
+            self.open_family(hit)
+        else:
+            self._after_asking(lambda: self.open_family(hit))
+
+    def _on_banner_left(self) -> None:
+        self._after_asking(self.leave)
+
+    def _after_asking(self, then: Callable[[], object]) -> None:
+        """`then()` at once, or once the desk agreed to drop the family's changes not
+        confirmed yet (leaving a family, or acting for another, forgets its draft)."""
+        pending = sum(len(draft) for draft in self._drafts())
+        if not pending:
+            then()
+            return
+        self.drop_box = ask_to_drop(self._tabs, pending, then)
+
+    def _drafts(self) -> list[Draft]:
+        return [panel.draft for panel in self._panels
+                if isinstance(panel, BookingPanel) and panel.draft.lines]
 
     def _on_search_panel_new_family_requested(self) -> None:
         self.open_record(None)

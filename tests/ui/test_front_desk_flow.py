@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import select
 
 from famdesk.i18n import _
@@ -299,3 +299,29 @@ def test_logging_out_while_acting_leaves_nothing_of_the_family(qtbot, shell, gat
         assert not any(trace in text for text in widget_texts(record)), trace
     assert _("You are acting for the family {name}").format(name="MARTIN") not in widget_texts(
         window)
+
+
+def test_leaving_a_family_with_changes_not_confirmed_asks_first(qtbot, shell):
+    window = log_in(qtbot, shell)
+    desk = window.front_desk
+    act_for(qtbot, window, "martin", MARTIN)
+    panel = window.booking_panel
+    show(panel, LEA, MEALS)
+    click_day(qtbot, panel, MONDAY_7)  # a draft, not confirmed
+
+    click(qtbot, desk.banner.leave_button)
+    box = desk.drop_box
+    assert box is not None and box.isVisible()
+    assert box.text() == "Abandonner 1 modification pas encore validée ?"
+    click(qtbot, box.button(QMessageBox.StandardButton.No))
+    assert desk.banner.isVisible() and len(panel.draft) == 1  # still acting, draft kept
+
+    act_for(qtbot, window, "lefevre", "Mme LEFÈVRE Inès")  # another family: the same question
+    box = desk.drop_box
+    assert box.isVisible() and desk.banner.label.text() == "Vous agissez pour la famille MARTIN"
+    click(qtbot, box.button(QMessageBox.StandardButton.Yes))
+    qtbot.waitUntil(lambda: desk.banner.label.text() == "Vous agissez pour la famille LEFÈVRE")
+    assert len(panel.draft) == 0
+
+    click(qtbot, desk.banner.leave_button)  # no change pending: no question
+    assert not desk.banner.isVisible()
