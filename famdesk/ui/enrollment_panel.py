@@ -56,6 +56,7 @@ from famdesk.ui.enrollment_form import (
     row,
 )
 from famdesk.ui.errors import present_error
+from famdesk.ui.family_loading import FamilyLoading
 from famdesk.ui.gateway_enrollments import EnrollmentPage, EnrollmentsGateway
 from famdesk.ui.models.enrollment_model import (
     ACTIVITY_COLUMN,
@@ -67,7 +68,7 @@ from famdesk.ui.runner import Job, Runner
 log = logging.getLogger(__name__)
 
 
-class EnrollmentPanel(QWidget):
+class EnrollmentPanel(FamilyLoading, QWidget):
     enrollment_saved = Signal(object)
     """The `EnrollmentLine` created, given another end or stopped."""
     calendar_requested = Signal()
@@ -220,20 +221,8 @@ class EnrollmentPanel(QWidget):
             return
         self.load_page()
 
-    def mark_stale(self) -> None:
-        self._stale = self._structure_id is not None
-
-    def ensure_loaded(self) -> None:
-        if self._stale:
-            self.reload()
-
-    def reload(self) -> None:
-        self._stale = False
-        if self.family is None and self._structure_id is not None:
-            self._submit(self._gateway.booking_family(self._structure_id), self.set_family,
-                         self._on_load_failed)
-        else:
-            self.load_page()
+    def load_view(self) -> None:
+        self.load_page()
 
     def clear(self) -> None:
         """Forget the family: no child, no enrollment; late answers are ignored."""

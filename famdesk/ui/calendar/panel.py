@@ -27,6 +27,7 @@ from famdesk.ui.calendar.layout import PanelWidgets
 from famdesk.ui.calendar.texts import month_title, short_day_title
 from famdesk.ui.calendar.toggler import Toggler
 from famdesk.ui.errors import present_error
+from famdesk.ui.family_loading import FamilyLoading
 from famdesk.ui.gateway import Gateway
 from famdesk.ui.models.roles import CalendarRole
 from famdesk.ui.runner import Job, Runner
@@ -39,7 +40,7 @@ def shifted(year: int, month: int, months: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
-class BookingPanel(PanelWidgets):
+class BookingPanel(FamilyLoading, PanelWidgets):
     tracking_requested = Signal()
     reservations_confirmed = Signal(object)
     """The `ConfirmResult`."""
@@ -126,20 +127,8 @@ class BookingPanel(PanelWidgets):
         self.empty_label.setVisible(not family.children)
         self.load_month()
 
-    def mark_stale(self) -> None:
-        self._stale = self._structure_id is not None
-
-    def ensure_loaded(self) -> None:
-        if self._stale:
-            self.reload()
-
-    def reload(self) -> None:
-        self._stale = False
-        if self.family is None and self._structure_id is not None:
-            self._submit(self._gateway.booking_family(self._structure_id), self.set_family,
-                         self._on_load_failed)
-        else:
-            self.load_month()
+    def load_view(self) -> None:
+        self.load_month()
 
     def _fill_activities(self) -> None:
         child = self.family.child(self.child_id) if self.family and self.child_id else None
