@@ -53,6 +53,7 @@ from famdesk.services.payments import (
 )
 from famdesk.ui.amount_delegate import amount_validator
 from famdesk.ui.errors import present_error
+from famdesk.ui.forms import field_error_label
 from famdesk.ui.gateway_money import MoneyGateway
 from famdesk.ui.models.balance_model import amount_text, parse_amount, pydate, shown_amount
 from famdesk.ui.money_theme import money_stylesheet
@@ -62,14 +63,6 @@ from famdesk.ui.runner import Job, Runner
 log = logging.getLogger(__name__)
 
 AMOUNT_WIDTH = 120
-
-
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setProperty("role", "fieldError")
-    label.setWordWrap(True)
-    label.hide()
-    return label
 
 
 class DeskPaymentDialog(QDialog):
@@ -118,7 +111,7 @@ class DeskPaymentDialog(QDialog):
         self.date_edit.setObjectName("paidOnEdit")
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("dd/MM/yyyy")
-        self.errors = {name: _error_label() for name in
+        self.errors = {name: field_error_label() for name in
                        ("method", "cheque_number", "bank", "paid_on", "amount")}
 
         self.form = QGridLayout()
@@ -253,7 +246,7 @@ class DeskPaymentDialog(QDialog):
             edit.setFixedWidth(AMOUNT_WIDTH)
             edit.setAccessibleName(_("Amount – {wallet}").format(wallet=row.label))
             edit.textChanged.connect(lambda _text: self._update_total())
-            error = _error_label()
+            error = field_error_label()
             assert row.wallet_id is not None
             self.amount_edits[row.wallet_id] = edit
             self.amount_errors[row.wallet_id] = error

@@ -30,6 +30,7 @@ from famdesk.i18n import _, ngettext
 from famdesk.services.enrollments import EnrollableActivity, weekday_names
 from famdesk.services.formatting import long_day
 from famdesk.ui import theme
+from famdesk.ui.forms import field_error_label, hint_label
 
 FORM_WIDTH = 470
 
@@ -79,23 +80,6 @@ def date_edit(name: str, accessible: str) -> QDateEdit:
     return edit
 
 
-def hint_label(name: str) -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    label.setProperty("role", "hint")
-    label.setWordWrap(True)
-    return label
-
-
-def field_error_label(name: str) -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    label.setProperty("role", "fieldError")
-    label.setWordWrap(True)
-    label.hide()
-    return label
-
-
 def stacked(*items: QWidget | QHBoxLayout) -> QWidget:
     """A form's field: its widgets (or row of widgets), then what is said about it, stacked."""
     box = QWidget()
@@ -143,14 +127,14 @@ class EnrollmentFormWidget(QFrame):
         self.activity_combo.setAccessibleName(_("Activity"))
         self.activity_combo.setMinimumContentsLength(18)
         self.start_edit = date_edit("enrollStart", _("Start"))
-        self.start_hint = hint_label("earliestStart")
+        self.start_hint = hint_label(name="earliestStart")
         self.end_edit = date_edit("enrollEnd", _("End"))
         self.year_end_check = QCheckBox(_("school year's end"))
         self.year_end_check.setObjectName("yearEndCheck")
         self.year_end_check.setChecked(True)
         self.every_other_check = QCheckBox(_("One week in two"))
         self.every_other_check.setObjectName("everyOtherWeek")
-        every_other_hint = hint_label("everyOtherWeekHint")
+        every_other_hint = hint_label(name="everyOtherWeekHint")
         every_other_hint.setText(_("Weeks are counted from the start's week: the start must fall "
                                    "in the first week of attendance."))
         self.weekday_checks = []
@@ -169,7 +153,7 @@ class EnrollmentFormWidget(QFrame):
         self.enroll_button.setObjectName("enrollButton")
         self.enroll_button.setToolTip(
             _("Save the enrollment: its reservations come with the next transmission"))
-        self.calendar_label = hint_label("nearerChanges")
+        self.calendar_label = hint_label(name="nearerChanges")
         self.calendar_label.setTextInteractionFlags(
             Qt.TextInteractionFlag.LinksAccessibleByMouse
             | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)

@@ -49,14 +49,13 @@ from famdesk.ui.enrollment_form import (
     EnrollmentFormWidget,
     date_edit,
     enrollment_stylesheet,
-    field_error_label,
-    hint_label,
     pydate,
     qdate,
     row,
 )
 from famdesk.ui.errors import present_error
 from famdesk.ui.family_loading import FamilyLoading
+from famdesk.ui.forms import field_error_label, hint_label
 from famdesk.ui.gateway_enrollments import EnrollmentPage, EnrollmentsGateway
 from famdesk.ui.models.enrollment_model import (
     ACTIVITY_COLUMN,
@@ -143,7 +142,7 @@ class EnrollmentPanel(FamilyLoading, QWidget):
         self.change_end_button.setObjectName("changeEndButton")
         self.stop_button = QPushButton(_("Stop the enrollment…"))
         self.stop_button.setObjectName("stopButton")
-        self.actions_hint = hint_label("changeHint")
+        self.actions_hint = hint_label(name="changeHint")
         self.actions_error = field_error_label("changeError")
         actions_layout = QVBoxLayout(self.change_box)
         actions_layout.setContentsMargins(14, 10, 14, 10)

@@ -326,10 +326,24 @@ def password_rule_text() -> str:
     ).format(count=MIN_PASSWORD_LENGTH, long=LONG_PASSWORD_LENGTH)
 
 
-def hint_label(text: str = "") -> QLabel:
+def hint_label(text: str = "", *, name: str = "") -> QLabel:
+    """A wrapped, muted explanation (objectName `name`, when given)."""
     label = QLabel(text)
+    if name:
+        label.setObjectName(name)
     label.setProperty("role", "hint")
     label.setWordWrap(True)
+    return label
+
+
+def field_error_label(name: str = "") -> QLabel:
+    """A field's error, hidden until a refusal names that field."""
+    label = QLabel()
+    if name:
+        label.setObjectName(name)
+    label.setProperty("role", "fieldError")
+    label.setWordWrap(True)
+    label.hide()
     return label
 
 

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from famdesk.i18n import _
 from famdesk.services.auth import SessionInfo, role_label
 from famdesk.ui.errors import present_error
+from famdesk.ui.forms import field_error_label
 from famdesk.ui.gateway import Gateway
 from famdesk.ui.gateway_accounts import AccountsGateway
 from famdesk.ui.recovery_dialog import RecoveryDialog, recovery_link
@@ -150,8 +151,8 @@ class LoginWindow(QWidget):
         self.password_edit.setObjectName("passwordEdit")
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self._field_errors = {
-            "login": self._field_error_label(),
-            "password": self._field_error_label(),
+            "login": field_error_label(),
+            "password": field_error_label(),
         }
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -230,14 +231,6 @@ class LoginWindow(QWidget):
         label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         label.setMinimumHeight(field.sizeHint().height())
         field.setAccessibleName(text)
-        return label
-
-    @staticmethod
-    def _field_error_label() -> QLabel:
-        label = QLabel()
-        label.setProperty("role", "fieldError")
-        label.setWordWrap(True)
-        label.hide()
         return label
 
     # -- errors (used by present_error) ----------------------------------------
