@@ -101,6 +101,15 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("run as if it were this instant (default: now)"),
     )
 
+    payments = commands.add_parser(
+        "payments", parents=[database], help=_("the online card payments"))
+    payments_commands = payments.add_subparsers(
+        dest="payments_command", metavar="ACTION", required=True)
+    payments_commands.add_parser(
+        "poll", parents=[database],
+        help=_("ask the payment service about every payment still pending, and credit "
+               "those paid (for cron, e.g. every 15 minutes)"))
+
     commands.add_parser(
         "self-check", help=_("check this installation: migrations, PDF fonts, catalog, keyring")
     )
@@ -165,6 +174,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_db(args)
         if args.command == "transmit":
             return cmd_transmit(args)
+        if args.command == "payments":
+            return cmd_payments_poll(args)
         if args.command == "self-check":
             return cmd_self_check()
         if args.command == "serve":
@@ -305,6 +316,30 @@ def cmd_transmit(args: argparse.Namespace) -> int:
     for line in summary.lines():
         print(line)
     return EXIT_OK if not summary.sending.failed else EXIT_FAILED
+
+
+def cmd_payments_poll(args: argparse.Namespace) -> int:
+    """`famdesk payments poll`: see famdesk/services/payment_poll.py. The local test
+    provider's payments are left to the app that took them."""
+    from famdesk.bootstrap import open_context
+    from famdesk.logsetup import configure_logging
+    from famdesk.services.payment_poll import poll_pending
+    from famdesk.services.payment_providers.pool import ProviderPool
+
+    configure_logging()
+    ctx = open_context(args.database)
+    pool = ProviderPool(ctx.clock)
+    try:
+        summary = poll_pending(ctx.db, ctx.clock, pool.for_unwatched)
+    finally:
+        pool.close()
+        ctx.close()
+    print(_("Pending online payments asked about: {asked} (paid: {paid}, refused or failed: "
+            "{failed}, cancelled: {cancelled}, still pending: {pending}); left to the app "
+            "that took them: {skipped}").format(
+        asked=summary.asked, paid=summary.paid, failed=summary.failed,
+        cancelled=summary.cancelled, pending=summary.pending, skipped=summary.skipped))
+    return EXIT_OK
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -73,6 +73,7 @@ def create_app(
         i18n.language()  # the catalog loaded now, not by the first requests all at once
         switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(SWITCH_INTERVAL_S)
+        server.start_payment_poll()
         try:
             yield
         finally:

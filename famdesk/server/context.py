@@ -11,6 +11,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Path, Query, Request
@@ -22,6 +23,7 @@ from famdesk.clock import Clock
 from famdesk.errors import DatabaseUnavailableError
 from famdesk.services.api_sessions import Caller, DeviceLimit, Lifetimes, resolve, session_ended
 from famdesk.services.outbox import MailerFactory, smtp_mailers
+from famdesk.services.payment_poll import EVERY, PaymentPoller
 from famdesk.services.payment_providers.pool import ProviderPool, ProviderSource
 from famdesk.services.uow import UnitOfWork
 from famdesk.wire import codec, paths
@@ -49,6 +51,8 @@ class ServerSettings:
     device_limit: DeviceLimit = field(default_factory=DeviceLimit)
     max_body_bytes: int = MAX_BODY_BYTES
     threads: int = THREADS
+    payment_poll_every: timedelta | None = EVERY
+    """How often the process asks about the online payments nobody watches (None: never)."""
 
 
 class Server:
@@ -70,8 +74,22 @@ class Server:
         self.providers: ProviderSource = providers or self._own_pool  # type: ignore[assignment]
         """The online payment providers. The local test provider's payments live in the
         process that started its loopback server: a demo with one worker only."""
+        self._poller: PaymentPoller | None = None
+
+    def start_payment_poll(self) -> None:
+        """Ask about the pending online payments nobody watches, every
+        `settings.payment_poll_every`, with this process's own providers (each worker does:
+        a payment settled twice is credited once)."""
+        every = self.settings.payment_poll_every
+        if every is None or self._own_pool is None or self._poller is not None:
+            return
+        self._poller = PaymentPoller(self.ctx.db, self.ctx.clock, self._own_pool.for_unwatched,
+                                     every=every).start()
 
     def close(self) -> None:
+        if self._poller is not None:
+            self._poller.stop()
+            self._poller = None
         if self._own_pool is not None:
             self._own_pool.close()
 

@@ -13,7 +13,8 @@ ledger only when the provider itself says it is paid.
   credits once. Refused, unknown, or paid with another amount -> ``failed``; abandoned or
   still undecided once the page is over (`OnlinePayment.decided_by`) -> ``cancelled``.
   A technical failure leaves the payment pending, to ask again.
-- `poll_pending` asks about every pending online payment (a timer or the command line).
+- `payment_poll.poll_pending` asks about every pending online payment nobody is watching
+  (a timer of the app and of the server, or `famdesk payments poll` from cron).
 
 Nothing here ever takes an outcome from the payer's browser. No lock is held while a
 provider answers: each function commits before calling it. Give them a write unit of work.
@@ -41,8 +42,7 @@ from famdesk.models.online import OnlineAllocation, OnlineOutcome, OnlinePayment
 from famdesk.models.values import from_cents
 from famdesk.services.access import authorize_family, check_family, on_behalf
 from famdesk.services.audit import audit
-from famdesk.services.auth import SYSTEM, SessionInfo
-from famdesk.services.database import Database
+from famdesk.services.auth import SessionInfo
 from famdesk.services.formatting import money
 from famdesk.services.payment_providers import (
     PaymentProvider,
@@ -103,23 +103,6 @@ class PaymentState:
     @property
     def settled(self) -> bool:
         return self.status is not PaymentStatus.PENDING
-
-
-@dataclass
-class PollSummary:
-    """What `poll_pending` did: how many payments ended in each status, or were left."""
-
-    paid: int = 0
-    failed: int = 0
-    cancelled: int = 0
-    pending: int = 0
-    skipped: int = 0
-    """Payments of a provider not given to `poll_pending`."""
-
-    def count(self, state: PaymentState) -> None:
-        name = {PaymentStatus.PAID: "paid", PaymentStatus.FAILED: "failed",
-                PaymentStatus.CANCELLED: "cancelled"}.get(state.status, "pending")
-        setattr(self, name, getattr(self, name) + 1)
 
 
 @dataclass(frozen=True)
@@ -477,30 +460,6 @@ def _state(payment: Payment, online: OnlinePayment, now: datetime) -> PaymentSta
 
 
 # -- the timer ----------------------------------------------------------------------------
-
-
-def poll_pending(db: Database, clock: Clock, providers: Mapping[str, PaymentProvider]
-                 ) -> PollSummary:
-    """Ask about every pending online payment, oldest first, each in its own unit of work.
-    `providers`: provider name -> provider; payments of another provider are skipped."""
-    with UnitOfWork(db) as uow:
-        rows = uow.session.execute(
-            select(Payment.id, OnlinePayment.provider)
-            .join(OnlinePayment, OnlinePayment.payment_id == Payment.id)
-            .where(Payment.status == PaymentStatus.PENDING,
-                   Payment.method == PaymentMethod.ONLINE_CARD)
-            .order_by(Payment.id)
-        ).all()
-    summary = PollSummary()
-    for payment_id, name in rows:
-        provider = providers.get(name)
-        if provider is None:
-            log.warning("online payment %s: no provider %r to ask", payment_id, name)
-            summary.skipped += 1
-            continue
-        with UnitOfWork(db, write=True) as uow:
-            summary.count(poll_online_payment(uow, clock, SYSTEM, payment_id, provider))
-    return summary
 
 
 # -- helpers ------------------------------------------------------------------------------

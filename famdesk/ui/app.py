@@ -80,7 +80,9 @@ def run_app(ctx: AppContext, *, argv: Sequence[str], kiosk: bool = False) -> int
 
     `kiosk`: a shared PC (`famdesk --kiosk`) — full screen, windows the family cannot
     close, idle logout after a countdown, no login remembered."""
-    return run_desktop(LocalGateway(ctx), argv=argv, kiosk=kiosk, where=ctx.db.target.display())
+    gateway = LocalGateway(ctx)
+    gateway.start_payment_poll()  # the family who paid and left is credited all the same
+    return run_desktop(gateway, argv=argv, kiosk=kiosk, where=ctx.db.target.display())
 
 
 def run_desktop(

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Mapping
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol, TypeVar
@@ -32,6 +32,7 @@ from famdesk.services.history_mail import mail_history
 from famdesk.services.online_checkout import CheckoutOptions
 from famdesk.services.online_payments import OnlinePaymentStarted, PaymentState
 from famdesk.services.outbox import MailerFactory, smtp_mailers
+from famdesk.services.payment_poll import EVERY, PaymentPoller
 from famdesk.services.payment_providers.pool import ProviderPool
 from famdesk.services.payments import PaymentReceipt
 from famdesk.services.reports import history_export, history_pdf, receipt_pdf, statement_pdf
@@ -132,6 +133,7 @@ class MoneyGatewayMixin:
 
     kiosk: bool = False
     _money_providers: ProviderPool | None = None
+    _payment_poller: PaymentPoller | None = None
     _money_closed = False
     _money_lock = threading.Lock()
 
@@ -155,11 +157,25 @@ class MoneyGatewayMixin:
                 self._money_providers = ProviderPool(self._ctx.clock)
             return self._money_providers
 
+    def start_payment_poll(self, every: timedelta = EVERY) -> None:
+        """Settle, every `every`, the online payments nobody watches any more (see
+        `payment_poll`). The app on its own database calls it; a synced app leaves it to
+        the server."""
+        providers = self.payment_providers
+        with self._money_lock:
+            if self._payment_poller is None and not self._money_closed:
+                self._payment_poller = PaymentPoller(
+                    self._ctx.db, self._ctx.clock, providers.for_unwatched, every=every).start()
+
     def close_money(self) -> None:
-        """Stop the payment providers (the local test server); called by `close()`."""
+        """Stop the timer and the payment providers (the local test server); called by
+        `close()`."""
         with self._money_lock:
             pool, self._money_providers = self._money_providers, None
+            poller, self._payment_poller = self._payment_poller, None
             self._money_closed = True
+        if poller is not None:
+            poller.stop()
         if pool is not None:
             pool.close()
 

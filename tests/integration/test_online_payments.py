@@ -34,9 +34,9 @@ from famdesk.services.online_payments import (
     OnlinePaymentUnavailableError,
     PaymentInProgressError,
     poll_online_payment,
-    poll_pending,
     start_online_payment,
 )
+from famdesk.services.payment_poll import poll_pending
 from famdesk.services.payment_providers import PaymentRequest, ProviderResult
 from famdesk.services.payment_providers.localtest import LocalTestProvider, LocalTestServer
 from famdesk.services.payment_providers.payfip import PayfipProvider

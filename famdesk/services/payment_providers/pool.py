@@ -89,6 +89,23 @@ class ProviderPool:
             return None
         return provider
 
+    def for_unwatched(self, uow: UnitOfWork, payment_id: int) -> PaymentProvider | None:
+        """`for_payment` for the timer (`payment_poll`): the local test provider only for
+        the payments of the server this pool started (another process's are not its own to
+        judge), and none is started for it."""
+        online = uow.session.get(OnlinePayment, payment_id)
+        payment = uow.session.get(Payment, payment_id)
+        if online is None or payment is None:
+            return None
+        if online.provider == OnlineProviderKind.LOCALTEST.value:
+            with self._lock:
+                localtest = None if self._closed else self._localtest
+            held = (localtest is not None and localtest.server is not None
+                    and payment.provider_reference is not None
+                    and localtest.server.lookup(payment.provider_reference) is not None)
+            return localtest if held else None
+        return self.for_payment(uow, payment_id)
+
     def localtest(self) -> LocalTestProvider:
         """The local test provider, its server started on the first call."""
         with self._lock:
