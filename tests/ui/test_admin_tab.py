@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtWidgets import QLabel
+
 from famdesk.ui.admin import AdminPanel
 from famdesk.ui.gateway import LocalGateway
 from famdesk.ui.main_window import MainWindow
@@ -40,6 +42,33 @@ def test_only_a_manager_gets_the_settings_tab(qtbot, sqlite_url, clock, sync_run
                 window.clear()
                 assert card.name_edit.text() == ""
             run(gateway.logout())
+    finally:
+        gateway.close()
+        town.ctx.close()
+
+
+def test_a_renamed_structure_shows_in_the_header_at_once(qtbot, sqlite_url, clock, sync_runner):
+    town = build_town(sqlite_url, clock)
+    manager(town)
+    gateway = LocalGateway(town.ctx)
+    try:
+        session = run(gateway.login("gestion", PASSWORD))
+        window = MainWindow(gateway, sync_runner, session)
+        qtbot.addWidget(window)
+        shown = window.structure_combo if window.structure_combo.count() > 1 else None
+        window.tabs.setCurrentWidget(window.admin_panel)
+        card = window.admin_panel.structure_section.structure_card
+        card.name_edit.setText("Mairie de Testville-sur-Mer")
+        card.submit()
+
+        if shown is not None:
+            names = [shown.itemText(i) for i in range(shown.count())]
+            assert "Mairie de Testville-sur-Mer" in names and "Mairie de Testville" not in names
+        else:
+            assert window.structure_label.text() == "Mairie de Testville-sur-Mer"
+        window._on_transmit_button_clicked()  # its list of structures too
+        texts = [label.text() for label in window.transmission_dialog.findChildren(QLabel)]
+        assert any("Mairie de Testville-sur-Mer" in text for text in texts), texts
     finally:
         gateway.close()
         town.ctx.close()

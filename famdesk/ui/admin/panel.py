@@ -95,6 +95,8 @@ class ImportSection(AdminSection):
 class AdminPanel(QWidget):
     settings_changed = Signal(str)
     """Something was saved: "structure", "news", "wallet", "activity", "openings"..."""
+    structure_renamed = Signal(int, str)
+    """(structure id, new name)."""
 
     def __init__(self, gateway: AdminGateway, runner: Runner,
                  parent: QWidget | None = None) -> None:
@@ -129,6 +131,7 @@ class AdminPanel(QWidget):
         layout.addWidget(self.stack, 1)
         self.section_list.currentRowChanged.connect(self._on_section_list_current_row_changed)
         self.section_list.setCurrentRow(0)
+        self.structure_section.structure_renamed.connect(self.structure_renamed)
 
     # -- the protocol of the tabs -----------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QScrollArea, QVBoxLayout, QWidget
 
 from famdesk.services.backoffice import NewsRow, StructureSettings
@@ -16,6 +17,9 @@ from famdesk.ui.runner import Runner
 
 
 class StructureSection(AdminSection):
+    structure_renamed = Signal(int, str)
+    """(structure id, new name): the window's header shows it at once."""
+
     def __init__(self, gateway: object, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(gateway, runner, parent)
         self.setObjectName("structureSection")
@@ -85,7 +89,10 @@ class StructureSection(AdminSection):
         self.news_card.show_news(rows)
 
     def _on_card_saved(self, settings: StructureSettings) -> None:
+        renamed = self.settings is not None and self.settings.name != settings.name
         self.settings = settings  # each card shows what it saved; the others keep their edits
+        if renamed:
+            self.structure_renamed.emit(settings.id, settings.name)
         self.changed.emit("structure")
 
     def _on_news_card_changed(self, message: str) -> None:
