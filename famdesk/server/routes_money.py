@@ -18,7 +18,8 @@ from famdesk.services.balances import BalanceView, balances
 from famdesk.services.histories import HistoryView
 from famdesk.services.history_mail import mail_history
 from famdesk.services.online_checkout import CheckoutOptions
-from famdesk.services.online_payments import OnlinePaymentStarted, PaymentState
+from famdesk.services.online_outcomes import PaymentState
+from famdesk.services.online_payments import OnlinePaymentStarted
 from famdesk.services.payments import PaymentReceipt
 from famdesk.services.reports import history_export, history_pdf, receipt_pdf, statement_pdf
 from famdesk.services.uow import UnitOfWork

@@ -30,12 +30,11 @@ from famdesk.models.enums import PaymentMethod, PaymentStatus
 from famdesk.models.online import OnlinePayment
 from famdesk.services.access import check_family, family_in_structure
 from famdesk.services.auth import SessionInfo
+from famdesk.services.online_outcomes import PaymentState, poll_online_payment
 from famdesk.services.online_payments import (
     LIMIT,
     OnlinePaymentStarted,
     OnlinePaymentUnavailableError,
-    PaymentState,
-    poll_online_payment,
     start_online_payment,
 )
 from famdesk.services.payment_providers.pool import ProviderSource, structure_settings

@@ -31,7 +31,7 @@ from famdesk.models.enums import PaymentMethod, PaymentStatus
 from famdesk.models.online import OnlinePayment
 from famdesk.services.auth import SYSTEM
 from famdesk.services.database import Database
-from famdesk.services.online_payments import PaymentState, poll_online_payment
+from famdesk.services.online_outcomes import PaymentState, poll_online_payment
 from famdesk.services.payment_providers import PaymentProvider
 from famdesk.services.uow import UnitOfWork
 

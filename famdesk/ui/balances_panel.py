@@ -44,7 +44,7 @@ from famdesk.models.enums import PaymentStatus
 from famdesk.services.balances import BalanceView
 from famdesk.services.formatting import date_time
 from famdesk.services.online_checkout import CheckoutOptions
-from famdesk.services.online_payments import PaymentState
+from famdesk.services.online_outcomes import PaymentState
 from famdesk.ui.amount_delegate import AmountDelegate
 from famdesk.ui.card_payment import CardPaymentFlow
 from famdesk.ui.desk_payment_dialog import DeskPaymentDialog

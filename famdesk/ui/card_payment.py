@@ -23,7 +23,8 @@ from famdesk.i18n import _
 from famdesk.models.enums import PaymentStatus
 from famdesk.models.online import OnlineOutcome
 from famdesk.services.formatting import money
-from famdesk.services.online_payments import OnlinePaymentStarted, PaymentState
+from famdesk.services.online_outcomes import PaymentState
+from famdesk.services.online_payments import OnlinePaymentStarted
 from famdesk.ui.gateway_money import MoneyGateway
 from famdesk.ui.payment_window import PageMode, PaymentPageOpener
 from famdesk.ui.runner import Job, Runner

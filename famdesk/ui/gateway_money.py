@@ -30,7 +30,8 @@ from famdesk.services.balances import BalanceView, balances
 from famdesk.services.histories import HistoryView
 from famdesk.services.history_mail import mail_history
 from famdesk.services.online_checkout import CheckoutOptions
-from famdesk.services.online_payments import OnlinePaymentStarted, PaymentState
+from famdesk.services.online_outcomes import PaymentState
+from famdesk.services.online_payments import OnlinePaymentStarted
 from famdesk.services.outbox import MailerFactory, smtp_mailers
 from famdesk.services.payment_poll import EVERY, PaymentPoller
 from famdesk.services.payment_providers.pool import ProviderPool

@@ -18,7 +18,8 @@ from famdesk.services.balances import BalanceView
 from famdesk.services.histories import HistoryView
 from famdesk.services.ledger import amount_cents
 from famdesk.services.online_checkout import CheckoutOptions
-from famdesk.services.online_payments import OnlinePaymentStarted, PaymentState
+from famdesk.services.online_outcomes import PaymentState
+from famdesk.services.online_payments import OnlinePaymentStarted
 from famdesk.services.payments import PaymentReceipt
 from famdesk.ui.gateway_money import ExportFormat, HistoryDocument
 from famdesk.wire import paths

@@ -44,6 +44,7 @@ from famdesk.services import (
     history_mail,
     ledger,
     online_checkout,
+    online_outcomes,
     online_payments,
     payments,
     profile,
@@ -179,7 +180,7 @@ def _poll_online(town: Town, uow: UnitOfWork, session: SessionInfo) -> object:
     if uow.session.scalar(mine) is None:
         with pytest.raises(online_payments.OnlinePaymentUnavailableError):
             _start_online(town, uow, SYSTEM)
-    return online_payments.poll_online_payment(uow, town.clock, session, uow.session.scalar(mine),
+    return online_outcomes.poll_online_payment(uow, town.clock, session, uow.session.scalar(mine),
                                                _ProviderDown())
 
 
@@ -316,7 +317,7 @@ REFUSALS: dict[str, Refusal] = {
     # online payments
     "online_payments.start_online_payment": Refusal(_start_online, refused="dubois",
                                                     allowed="martin"),
-    "online_payments.poll_online_payment": Refusal(_poll_online, refused="dubois",
+    "online_outcomes.poll_online_payment": Refusal(_poll_online, refused="dubois",
                                                    allowed="martin"),
     "online_checkout.start_payment": Refusal(
         lambda t, uow, s: online_checkout.start_payment(

@@ -29,11 +29,11 @@ from famdesk.models.online import (
 )
 from famdesk.services.auth import SYSTEM
 from famdesk.services.database import Database
+from famdesk.services.online_outcomes import poll_online_payment
 from famdesk.services.online_payments import (
     OnlinePaymentRefusedError,
     OnlinePaymentUnavailableError,
     PaymentInProgressError,
-    poll_online_payment,
     start_online_payment,
 )
 from famdesk.services.payment_poll import poll_pending
@@ -289,7 +289,7 @@ def test_two_desks_handling_the_same_outcome_at_once_credit_once(town, bench, ca
     started = start(town, racing)
     bench.pay(reference_of(town, started.payment_id))
 
-    with caplog.at_level(logging.INFO, logger="famdesk.services.online_payments"):
+    with caplog.at_level(logging.INFO, logger="famdesk.services.online_outcomes"):
         state = poll(town, started.payment_id, racing)
 
     assert state.status is PaymentStatus.PAID
@@ -361,7 +361,7 @@ def test_an_amount_that_differs_is_refused_and_logged(town, bench, caplog):
     bench.pay(reference)
     bench.report_amount(reference, 100)
 
-    with caplog.at_level(logging.ERROR, logger="famdesk.services.online_payments"):
+    with caplog.at_level(logging.ERROR, logger="famdesk.services.online_outcomes"):
         state = poll(town, started.payment_id, bench.provider)
 
     assert (state.status, state.outcome) == (PaymentStatus.FAILED, OnlineOutcome.AMOUNT_MISMATCH)
