@@ -192,6 +192,17 @@ def _load_world(uow: UnitOfWork, clock: Clock, session: SessionInfo, draft: Draf
     )
 
 
+def _source(session: SessionInfo, asked: ReservationSource | None) -> ReservationSource:
+    """Where a confirmed request comes from: the portal for a family, the desk for staff. A
+    caller may only add that it is a copy ("recopier"); the annual enrollments' requests are
+    famdesk's own (`apply_standing_order`), and nobody passes for the desk."""
+    if asked is ReservationSource.COPY:
+        return asked
+    if asked is not None:
+        raise ValidationError(_("A request may only say that it is a copy."))
+    return ReservationSource.DESK if session.is_staff else ReservationSource.PORTAL
+
+
 def _deadline_pass(session: SessionInfo, reason: str | None) -> bool:
     if reason is None:
         return False
@@ -248,6 +259,7 @@ def confirm(
     """Apply `draft` in one transaction on the write connection; `uow` must be a write one."""
     if not key or len(key) > 64:
         raise ValidationError(_("This request has no valid key."))
+    source = _source(session, source)
     previous = _stored_answer(uow, key)
     if previous is not None:
         return ConfirmResult(key, previous, replayed=True)
@@ -259,8 +271,6 @@ def confirm(
         return ConfirmResult(key, previous, replayed=True)
     read = {book.id: (book.booked, book.waitlisted) for book in world.days.values()}
     decisions = plan(world, draft)
-    if source is None:
-        source = ReservationSource.DESK if session.is_staff else ReservationSource.PORTAL
     recap = _recap(world, decisions)
     try:
         # the writes too: without the lock, the index on active reservations may refuse them

@@ -113,7 +113,9 @@ class ConfirmRequest(Request):
     key: Annotated[str, Field(min_length=1, max_length=48)] = Field(
         description="the idempotency key: the same key twice books once")
     override_reason: Long | None = None
-    source: ReservationSource | None = None
+    source: ReservationSource | None = Field(
+        None, description="only \"copy\" (a draft made by copying): the portal or the desk "
+                          "is the session's own, any other value is refused")
 
 
 class CopyRequest(Request):

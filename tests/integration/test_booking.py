@@ -231,3 +231,29 @@ def test_a_draft_that_cancels_a_place_and_the_child_promoted_to_it(town):
     result = do_confirm(town, town.staff, cancel(town.tom, town.alsh, WED), cancel(town.zoe, town.alsh, WED))
     assert outcomes(result) == [Outcome.CANCELLED, Outcome.CANCELLED]
     assert counters(town, town.alsh, WED) == (1, 0, {ReservationStatus.BOOKED: 1, ReservationStatus.CANCELLED: 2})
+
+
+@pytest.mark.parametrize("claimed", [ReservationSource.DESK, ReservationSource.ANNUAL,
+                                     ReservationSource.PORTAL])
+def test_a_caller_cannot_claim_where_its_request_comes_from(town, claimed):
+    with pytest.raises(ValidationError, match="only say that it is a copy"):
+        do_confirm(town, town.martin, book(town.lea, town.alsh, WED), source=claimed)
+    with pytest.raises(ValidationError):
+        do_confirm(town, town.staff, book(town.lea, town.alsh, WED), source=claimed)
+    with town.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(Reservation)) == 0
+        assert uow.session.scalar(select(func.count()).select_from(Movement)) == 0
+
+
+def test_the_source_is_the_portal_the_desk_or_a_copy(town):
+    do_confirm(town, town.martin, book(town.lea, town.alsh, WED))
+    do_confirm(town, town.staff, book(town.tom, town.alsh, WED))
+    do_confirm(town, town.martin, book(town.lea, town.alsh, WED + timedelta(days=7)),
+               source=ReservationSource.COPY)
+    with town.uow() as uow:
+        sources = uow.session.execute(
+            select(Reservation.child_id, Reservation.source).order_by(Reservation.id)).all()
+        movements = uow.session.scalars(select(Movement.source).order_by(Movement.id)).all()
+    assert sources == [(town.lea, ReservationSource.PORTAL), (town.tom, ReservationSource.DESK),
+                       (town.lea, ReservationSource.COPY)]
+    assert movements == [ReservationSource.PORTAL, ReservationSource.DESK, ReservationSource.COPY]
