@@ -60,7 +60,7 @@ class FamilyTab:
 
 
 FAMILY_TABS: tuple[FamilyTab, ...] = (
-    FamilyTab(N_("Bookings"), BookingPanel),
+    FamilyTab(N_("Booking management"), BookingPanel),
     FamilyTab(N_("Booking requests"), TrackingPanel),
     FamilyTab(N_("Annual enrollments"), EnrollmentPanel),  # type: ignore[arg-type]
     FamilyTab(BALANCES_TAB, BalancesPanel),

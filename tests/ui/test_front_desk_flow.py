@@ -114,7 +114,7 @@ def test_staff_find_the_family_act_for_it_book_and_leave(qtbot, shell, portal_ct
     assert desk.banner.isVisible()
     assert desk.banner.label.text() == "Vous agissez pour la famille MARTIN"
     assert desk.banner.leave_button.text() == "Quitter"
-    assert shown_tabs(window) == ["Accueil", "Familles", "Réservations",
+    assert shown_tabs(window) == ["Accueil", "Familles", "Gestion des réservations",
                                   "Suivi des réservations", "Inscriptions à l'année", "Soldes et paiements",
                                   "Historiques", "Profil"]
     panel = window.booking_panel

@@ -45,9 +45,9 @@ def show_tracking(window):
 
 def test_the_tab_comes_after_home_and_loads_when_shown(window):
     tabs = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    assert tabs == [_("Home"), _("Bookings"), _("Booking requests"), _("Annual enrollments"),
+    assert tabs == [_("Home"), _("Booking management"), _("Booking requests"), _("Annual enrollments"),
                     _("Balances and payments"), _("Histories"), _("Profile")]
-    assert tabs == ["Accueil", "Réservations", "Suivi des réservations", "Inscriptions à l'année",
+    assert tabs == ["Accueil", "Gestion des réservations", "Suivi des réservations", "Inscriptions à l'année",
                     "Soldes et paiements", "Historiques", "Profil"]
     panel = window.tracking_panel
     assert panel.model.rowCount() == 0  # nothing asked while the tab is hidden
