@@ -39,7 +39,7 @@ def create_enrollment(body: EnrollmentRequest, caller: CallerDep, server: Server
     line = server.run(lambda uow: service.create_enrollment(
         uow, server.clock, caller.session, body.child_id, body.activity_id, body.starts_on,
         body.ends_on, tuple(body.weekdays), body.every_other_week, body.arrival,
-        body.departure), write=True)
+        body.departure, terminal=caller.terminal), write=True)
     return reply(line, EnrollmentLine, 201)
 
 
@@ -48,7 +48,8 @@ def change_enrollment_end(enrollment_id: PathId, body: EnrollmentEndRequest, cal
                           server: ServerDep) -> Response:
     """Another end (null: the school year's end), no earlier than the lead time."""
     line = server.run(lambda uow: service.change_enrollment_end(
-        uow, server.clock, caller.session, enrollment_id, body.ends_on), write=True)
+        uow, server.clock, caller.session, enrollment_id, body.ends_on,
+        terminal=caller.terminal), write=True)
     return reply(line, EnrollmentLine)
 
 
@@ -57,5 +58,6 @@ def stop_enrollment(enrollment_id: PathId, body: EnrollmentStopRequest, caller: 
                     server: ServerDep) -> Response:
     """Stop from `stops_on` (null: the earliest day the lead time allows)."""
     line = server.run(lambda uow: service.stop_enrollment(
-        uow, server.clock, caller.session, enrollment_id, body.stops_on), write=True)
+        uow, server.clock, caller.session, enrollment_id, body.stops_on,
+        terminal=caller.terminal), write=True)
     return reply(line, EnrollmentLine)

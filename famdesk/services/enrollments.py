@@ -32,8 +32,9 @@ from famdesk.i18n import _
 from famdesk.models import Activity, ActivityDay, AnnualEnrollment, Child
 from famdesk.models.enums import EnrollmentStatus, HolidayZone, ReservationSource
 from famdesk.models.values import Counting, DeadlineRule, RuleKind
-from famdesk.services.access import authorize_child
+from famdesk.services.access import authorize_child, on_behalf
 from famdesk.services.activity_rules import ActivityRules, load_registrations, load_rules
+from famdesk.services.audit import audit
 from famdesk.services.auth import SessionInfo
 from famdesk.services.calendars import is_public_holiday, is_school_holiday, school_year_of
 from famdesk.services.deadlines import deadline_for
@@ -314,8 +315,10 @@ def create_enrollment(
     every_other_week: bool,
     arrival: time | None,
     departure: time | None,
+    *,
+    terminal: str = "",
 ) -> EnrollmentLine:
-    """A new annual enrollment of the child (commits). Its reservations come with the next
+    """A new annual enrollment of the child (audited; commits). Its reservations come with the next
     transmission. Refused, with the field at fault, when the activity does not take annual
     enrollments, the start is inside the lead time, the end is before the start or after the
     school year, no weekday is ticked, the times are not allowed, or it overlaps another
@@ -352,6 +355,11 @@ def create_enrollment(
         created_by_account_id=session.account_id or None, transmitted_at=None,
     )
     uow.session.add(row)
+    uow.session.flush()
+    audit(uow, now, "enrollment_created", actor_account_id=session.account_id or None,
+          terminal=terminal, family_id=on_behalf(session, child.family_id), enrollment_id=row.id,
+          child_id=child.id, activity_id=activity_id, starts_on=starts_on.isoformat(),
+          last_day=last.isoformat(), weekdays=list(days), every_other_week=every_other_week)
     uow.commit()
     log.info("annual enrollment %s: child %s, activity %s, from %s to %s by account %s",
              row.id, child.id, activity_id, starts_on, last, session.account_id)
@@ -360,10 +368,11 @@ def create_enrollment(
 
 
 def change_enrollment_end(
-    uow: UnitOfWork, clock: Clock, session: SessionInfo, enrollment_id: int, ends_on: date | None
+    uow: UnitOfWork, clock: Clock, session: SessionInfo, enrollment_id: int, ends_on: date | None,
+    *, terminal: str = "",
 ) -> EnrollmentLine:
     """Another end (None: the school year's end), effective no earlier than the lead time
-    (commits). A shorter period cancels the days after it at the next transmission; a longer
+    (audited; commits). A shorter period cancels the days after it at the next transmission; a longer
     one books the new days then."""
     row, activity, rules = _enrollment_for_change(uow, session, enrollment_id)
     now = clock.now()
@@ -381,6 +390,8 @@ def change_enrollment_end(
             _check_overlap(uow, row.child_id, row.activity_id, row.starts_on, new_last, row.id)
     row.ends_on = ends_on
     row.transmitted_at = None
+    _audit_change(uow, session, row, now, "enrollment_end_changed", terminal,
+                  old_last_day=old_last.isoformat(), last_day=new_last.isoformat())
     uow.commit()
     log.info("annual enrollment %s: now ends on %s, by account %s", row.id, new_last, session.account_id)
     return _line(row, activity, rules, now)
@@ -388,10 +399,10 @@ def change_enrollment_end(
 
 def stop_enrollment(
     uow: UnitOfWork, clock: Clock, session: SessionInfo, enrollment_id: int,
-    stops_on: date | None = None,
+    stops_on: date | None = None, *, terminal: str = "",
 ) -> EnrollmentLine:
     """Stop the enrollment from `stops_on` (its first day without; by default the earliest the
-    lead time allows) (commits). The transmission cancels the days it booked from then on."""
+    lead time allows) (audited; commits). The transmission cancels the days it booked from then on."""
     row, activity, rules = _enrollment_for_change(uow, session, enrollment_id)
     now = clock.now()
     earliest = earliest_change(rules.booking_rule, activity.lead_days, rules.tz, now)
@@ -412,9 +423,19 @@ def stop_enrollment(
     row.ends_on = stops_on - timedelta(days=1) if stops_on > row.starts_on else None
     row.status = EnrollmentStatus.STOPPED
     row.transmitted_at = None
+    _audit_change(uow, session, row, now, "enrollment_stopped", terminal,
+                  old_last_day=last.isoformat(), stops_on=stops_on.isoformat())
     uow.commit()
     log.info("annual enrollment %s stopped from %s by account %s", row.id, stops_on, session.account_id)
     return _line(row, activity, rules, now)
+
+
+def _audit_change(uow: UnitOfWork, session: SessionInfo, row: AnnualEnrollment, now: datetime,
+                  action: str, terminal: str, **detail: object) -> None:
+    family_id = uow.session.scalar(select(Child.family_id).where(Child.id == row.child_id))
+    audit(uow, now, action, actor_account_id=session.account_id or None, terminal=terminal,
+          family_id=on_behalf(session, family_id) if family_id is not None else None,
+          enrollment_id=row.id, child_id=row.child_id, activity_id=row.activity_id, **detail)
 
 
 def _enrollment_for_change(uow: UnitOfWork, session: SessionInfo,

@@ -100,27 +100,29 @@ class EnrollmentsGatewayMixin:
         departure: time | None,
     ) -> EnrollmentLine:
         session = self._require_session()
-        clock = self._ctx.clock
+        clock, terminal = self._ctx.clock, self._ctx.terminal
         days = tuple(weekdays)
         return await self._call(
             lambda uow: service.create_enrollment(
                 uow, clock, session, child_id, activity_id, starts_on, ends_on, days,
-                every_other_week, arrival, departure),
+                every_other_week, arrival, departure, terminal=terminal),
             write=True,
         )
 
     async def change_enrollment_end(self, enrollment_id: int, ends_on: date | None) -> EnrollmentLine:
         session = self._require_session()
-        clock = self._ctx.clock
+        clock, terminal = self._ctx.clock, self._ctx.terminal
         return await self._call(
-            lambda uow: service.change_enrollment_end(uow, clock, session, enrollment_id, ends_on),
+            lambda uow: service.change_enrollment_end(uow, clock, session, enrollment_id, ends_on,
+                                                      terminal=terminal),
             write=True,
         )
 
     async def stop_enrollment(self, enrollment_id: int, stops_on: date | None = None) -> EnrollmentLine:
         session = self._require_session()
-        clock = self._ctx.clock
+        clock, terminal = self._ctx.clock, self._ctx.terminal
         return await self._call(
-            lambda uow: service.stop_enrollment(uow, clock, session, enrollment_id, stops_on),
+            lambda uow: service.stop_enrollment(uow, clock, session, enrollment_id, stops_on,
+                                                terminal=terminal),
             write=True,
         )

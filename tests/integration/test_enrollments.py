@@ -3,6 +3,7 @@ the transmission's step that turns them into reservations (and back)."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -11,12 +12,20 @@ import pytest
 from sqlalchemy import func, select, update
 
 from famdesk.errors import FamdeskError, NotAuthorizedError, ValidationError
-from famdesk.models import Activity, ActivityDay, Movement, OutboxMessage, Reservation
+from famdesk.models import (
+    Activity,
+    ActivityDay,
+    AuditEntry,
+    Movement,
+    OutboxMessage,
+    Reservation,
+)
 from famdesk.models.enums import MovementKind, MovementOutcome, ReservationSource, ReservationStatus
 from famdesk.models.values import DeadlineRule
 from famdesk.services import enrollments as service
 from famdesk.services.auth import SYSTEM
 from famdesk.services.booking import confirm
+from famdesk.services.calendars import school_year_of
 from famdesk.services.draft import Draft, DraftLine, LineKind
 from famdesk.services.enrollments import pattern_days
 from famdesk.services.nightly.enrollments import STEP, apply_enrollments
@@ -265,6 +274,36 @@ def test_a_family_acts_for_its_own_children_and_the_desk_for_its_structure(town)
     line = enroll(town, session=town.staff)
     with town.uow(write=True) as uow, pytest.raises(NotAuthorizedError):
         service.stop_enrollment(uow, town.clock, town.dubois, line.id)
+
+
+def test_every_change_is_audited_with_its_actor_family_and_terminal(town):
+    with town.uow(write=True) as uow:
+        line = service.create_enrollment(
+            uow, town.clock, town.staff, town.lea, town.meals, date(2026, 9, 17), None,
+            (MON, TUE, THU, FRI), False, None, None, terminal="ACCUEIL-1")
+    with town.uow(write=True) as uow:
+        service.change_enrollment_end(uow, town.clock, town.staff, line.id, date(2027, 3, 31),
+                                      terminal="ACCUEIL-1")
+    with town.uow(write=True) as uow, pytest.raises(ValidationError):  # refused: no entry
+        service.stop_enrollment(uow, town.clock, town.martin, line.id, date(2026, 9, 15))
+    with town.uow(write=True) as uow:
+        service.stop_enrollment(uow, town.clock, town.martin, line.id, date(2026, 10, 1),
+                                terminal="Borne 1")
+    with town.uow() as uow:
+        entries = uow.session.execute(
+            select(AuditEntry.action, AuditEntry.actor_account_id, AuditEntry.on_behalf_family_id,
+                   AuditEntry.terminal, AuditEntry.detail)
+            .where(AuditEntry.action.like("enrollment_%")).order_by(AuditEntry.id)).all()
+    assert [entry[:4] for entry in entries] == [
+        ("enrollment_created", town.staff.account_id, town.martin_family, "ACCUEIL-1"),
+        ("enrollment_end_changed", town.staff.account_id, town.martin_family, "ACCUEIL-1"),
+        ("enrollment_stopped", town.martin.account_id, None, "Borne 1"),
+    ]
+    details = [json.loads(entry[4]) if isinstance(entry[4], str) else entry[4]
+               for entry in entries]
+    assert details[0]["starts_on"] == "2026-09-17" and details[0]["enrollment_id"] == line.id
+    assert (details[1]["old_last_day"], details[1]["last_day"]) == (school_year_of(date(2026, 9, 17))[1].isoformat(), "2027-03-31")
+    assert details[2]["stops_on"] == "2026-10-01"
 
 
 # -- applying ---------------------------------------------------------------------------------
