@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, cast
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QFormLayout,
     QFrame,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from famdesk.i18n import _
 from famdesk.services.auth import SessionInfo, role_label
+from famdesk.ui import theme
 from famdesk.ui.errors import present_error
 from famdesk.ui.forms import field_error_label
 from famdesk.ui.gateway import Gateway
@@ -121,7 +123,8 @@ class LoginWindow(QWidget):
         self._runner = runner
         self._busy = False
         # a kiosk remembers nothing; nor does a gateway without a SecretStore behind it
-        self._can_remember = (not getattr(gateway, "kiosk", False)
+        self._kiosk = bool(getattr(gateway, "kiosk", False))
+        self._can_remember = (not self._kiosk
                               and hasattr(gateway, "remembered_login"))
         self._remembered: str | None = None
         self.setObjectName("loginWindow")
@@ -189,6 +192,13 @@ class LoginWindow(QWidget):
         card_layout.addWidget(self.recovery_link)
         self.server_link = server_settings_link(self, runner, gateway)
         card_layout.addWidget(self.server_link)
+        self.contrast_check = QCheckBox(_("High contrast"))
+        self.contrast_check.setObjectName("highContrastCheck")
+        self.contrast_check.setToolTip(_("Stronger colours and outlines, for this session (the "
+                                         "calendar too)."))
+        self.contrast_check.setChecked(theme.current() is theme.HIGH_CONTRAST)
+        self.contrast_check.toggled.connect(self._on_contrast_check_toggled)
+        card_layout.addWidget(self.contrast_check)
 
         self.demo_panel = DemoAccountsPanel()
         self.demo_panel.hide()
@@ -274,8 +284,15 @@ class LoginWindow(QWidget):
         self._clear_errors()
         self._set_busy(False)
         self.remember_check.setChecked(False)
+        if self._kiosk:  # the next family starts from the usual colours
+            self.contrast_check.setChecked(False)
         self.login_edit.setFocus()
         self._show_remembered()
+
+    def _on_contrast_check_toggled(self, checked: bool) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            theme.apply_theme(app, theme.HIGH_CONTRAST if checked else theme.LIGHT)
 
     def is_busy(self) -> bool:
         return self._busy

@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QLabel
 
 from famdesk.services.states import CellState, DayState
 
@@ -262,6 +263,27 @@ def calendar_palette(palette: ThemePalette | None = None) -> CalendarPalette:
 
 
 def stylesheet(palette: ThemePalette) -> str:
+    return _stylesheet(palette) + (_HIGH_CONTRAST_EXTRA.format(**palette.colours)
+                                   if palette.name == HIGH_CONTRAST.name else "")
+
+
+_HIGH_CONTRAST_EXTRA = """
+QCheckBox::indicator, QRadioButton::indicator {{
+    width: 14px; height: 14px; border: 2px solid {text}; background: {surface};
+}}
+QRadioButton::indicator {{ border-radius: 9px; }}
+QCheckBox::indicator:checked, QRadioButton::indicator:checked {{
+    background: {accent}; border: 2px solid {text};
+}}
+QCheckBox::indicator:disabled, QRadioButton::indicator:disabled {{
+    border-color: {disabled_text};
+}}
+"""
+"""High contrast: Qt's own box of a check box takes its outline from the window's colour,
+black on black here; it gets a white outline, and a yellow fill when ticked."""
+
+
+def _stylesheet(palette: ThemePalette) -> str:
     c = palette.colours
     return f"""
 QWidget#loginWindow, QMainWindow, QWidget#homePanel {{ background: {c["window"]}; }}
@@ -391,3 +413,8 @@ def apply_theme(app: QApplication, palette: ThemePalette = LIGHT) -> None:
         qpalette.setColor(disabled, qt_role, palette.colour("disabled_text"))
     app.setPalette(qpalette)
     app.setStyleSheet(stylesheet(palette))
+    for widget in app.allWidgets():
+        # a label's links keep the colour of the palette they were set under
+        if isinstance(widget, QLabel) and "<a " in (text := widget.text()):
+            widget.clear()
+            widget.setText(text)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 from famdesk.i18n import _
 from famdesk.services.tracking import TrackingFilter
+from famdesk.ui import theme
 from famdesk.ui.first_password_dialog import FirstPasswordDialog
 from famdesk.ui.formats import last_update_text
 from famdesk.ui.gateway_accounts import REMEMBERED_LOGIN
@@ -110,7 +111,7 @@ def test_the_right_password_opens_the_portal(qtbot, shell, portal):
     assert news_titles(window) == [CENTRE_NEWS]
     assert window.last_update_label.text() == _("Site updated: {when}").format(when=_("never"))
     tabs = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    assert tabs == [_("Home"), _("Bookings"), _("Booking requests"), _("Annual enrollments"),
+    assert tabs == [_("Home"), _("Booking management"), _("Booking requests"), _("Annual enrollments"),
                     _("Balances and payments"), _("Histories"), _("Profile")]
     assert window.transmit_button is None
 
@@ -349,3 +350,35 @@ def test_a_kiosk_never_remembers_a_login(qtbot, gateway, sync_runner, portal_ctx
     qtbot.mouseClick(shell.main_window.logout_button, Qt.MouseButton.LeftButton)
     assert window.login_edit.text() == ""
     assert portal_ctx.secrets.get(REMEMBERED_LOGIN) is None
+
+
+@pytest.fixture
+def light_theme_after():
+    yield
+    theme.apply_theme(QApplication.instance(), theme.LIGHT)
+
+
+def test_high_contrast_is_chosen_on_the_login_window_and_reaches_the_calendar(
+        qtbot, gateway, sync_runner, portal, light_theme_after):
+    gateway.enter_kiosk_mode()
+    shell = AppShell(gateway, sync_runner)
+    qtbot.addWidget(shell.login_window)
+    shell.start()
+    window = shell.login_window
+    app = QApplication.instance()
+    assert window.contrast_check.text() == "Contraste élevé"
+    light_window = theme.LIGHT.colour("window").name()
+
+    window.contrast_check.setChecked(True)
+    assert theme.current() is theme.HIGH_CONTRAST
+    assert app.palette().window().color().name() != light_window
+    type_credentials(qtbot, shell, FAMILY_LOGIN, FAMILY_PASSWORD)
+    qtbot.keyClick(window.password_edit, Qt.Key.Key_Return)
+    assert shell.main_window is not None
+    assert shell.main_window.booking_panel.palette_.name == "high_contrast"
+
+    # a kiosk: the next family starts from the usual colours
+    qtbot.mouseClick(shell.main_window.logout_button, Qt.MouseButton.LeftButton)
+    assert not window.contrast_check.isChecked()
+    assert theme.current() is theme.LIGHT
+    assert app.palette().window().color().name() == light_window
