@@ -6,7 +6,7 @@ from famdesk.models.base import Base
 from famdesk.models.families import Child, Family, QuotientFamilial, Registration
 from famdesk.models.ledger import LedgerEntry, Payment, ReceiptCounter
 from famdesk.models.online import OnlineAllocation, OnlinePayment, OnlinePaymentSettings
-from famdesk.models.outbox import OutboxMessage
+from famdesk.models.outbox import OutboxAttachment, OutboxMessage
 from famdesk.models.recovery import LoginThrottle, RecoveryAttempt, RecoveryCode
 from famdesk.models.reservations import AnnualEnrollment, IdempotencyKey, Movement, Reservation
 from famdesk.models.server_tokens import ApiSession, Kiosk
@@ -32,6 +32,7 @@ __all__ = [
     "OnlineAllocation",
     "OnlinePayment",
     "OnlinePaymentSettings",
+    "OutboxAttachment",
     "OutboxMessage",
     "Payment",
     "QuotientFamilial",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from famdesk.models.base import Base, UTCDateTime
 
@@ -30,4 +30,25 @@ class OutboxMessage(Base):
     """A time-limited message (a one-time code): never sent after this instant, and its body
     is erased once sent or expired, so that the code does not stay in the database."""
 
+    attachments: Mapped[list[OutboxAttachment]] = relationship(
+        cascade="all, delete-orphan", order_by="OutboxAttachment.id")
+    """Files sent with the message (a history's PDFs); removed once it is sent."""
+
     __table_args__ = (Index(None, "sent_at", "next_attempt_at"),)
+
+
+FILENAME_LENGTH = 120
+CONTENT_TYPE_LENGTH = 80
+
+
+class OutboxAttachment(Base):
+    """A file of an outbox message, kept only until the message is sent."""
+
+    __tablename__ = "outbox_attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("outbox_message.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(FILENAME_LENGTH))
+    content_type: Mapped[str] = mapped_column(String(CONTENT_TYPE_LENGTH))
+    data: Mapped[bytes] = mapped_column(LargeBinary)

@@ -160,6 +160,15 @@ class HistoryView:
         return tuple(line for month in self.months for line in month.payments)
 
     @property
+    def period_name(self) -> str:
+        """For a file's name: "2026-10" for a month, "2026" for a year, else first_last."""
+        if len(self.months) == 1:
+            return f"{self.months[0].year}-{self.months[0].month:02d}"
+        if self.first == date(self.first.year, 1, 1) and self.last == date(self.first.year, 12, 31):
+            return str(self.first.year)
+        return f"{self.first.isoformat()}_{self.last.isoformat()}"
+
+    @property
     def period_text(self) -> str:
         if len(self.months) == 1:
             return self.months[0].title

@@ -1,13 +1,15 @@
 """'Historiques' sent by e-mail: what a kiosk offers instead of exporting a file (a shared PC
-keeps no file of the family's). The month's consumptions and payments go, as the message's
-text (plain and HTML, no attachment), to the family's address through the outbox; the
-message is sent at once when the structure has a mail server, else it waits in the outbox.
+keeps no file of the family's). The period's consumptions and payments go to the family's
+address through the outbox, as the message's text (plain and HTML) and as the two PDFs the
+desk would print ("Historique des consommations", "Historique des règlements"); the message
+is sent at once when the structure has a mail server, else it waits in the outbox.
 """
 
 from __future__ import annotations
 
 import html
 import logging
+from datetime import datetime
 
 from famdesk.clock import Clock
 from famdesk.errors import ValidationError
@@ -19,11 +21,14 @@ from famdesk.services.auth import SessionInfo
 from famdesk.services.formatting import money, short_day
 from famdesk.services.histories import HistoryView, history
 from famdesk.services.online_checkout import family_email
-from famdesk.services.outbox import MailerFactory
+from famdesk.services.outbox import Attachment, MailerFactory
 from famdesk.services.recovery import mask_email
+from famdesk.services.reports.history_pdf import consumption_history_pdf, payment_history_pdf
 from famdesk.services.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
+
+PDF = "application/pdf"
 
 
 def mail_history(
@@ -50,7 +55,7 @@ def mail_history(
         period=view.period_text, structure=view.structure_name)
     outbox.queue(uow, clock, structure_id=view.structure_id, recipient=address, subject=subject,
                  body_text=history_text(view), body_html=history_html(view),
-                 family_id=family.id, urgent=True)
+                 family_id=family.id, urgent=True, attachments=history_files(view, clock.now()))
     audit(uow, clock.now(), "history_mailed", actor_account_id=session.account_id,
           terminal=terminal, family_id=on_behalf(session, family.id), period=view.period_text)
     uow.commit()
@@ -59,6 +64,17 @@ def mail_history(
         outbox.send_pending(uow.db, clock, mailers, structure_id=view.structure_id,
                             urgent_only=True)
     return mask_email(address)
+
+
+def history_files(view: HistoryView, printed_at: datetime) -> tuple[Attachment, Attachment]:
+    """The two PDFs of the period, named as the desk saves them."""
+    period = view.period_name
+    return (
+        Attachment(_("consumption-history-{period}.pdf").format(period=period), PDF,
+                   consumption_history_pdf(view, printed_at)),
+        Attachment(_("payment-history-{period}.pdf").format(period=period), PDF,
+                   payment_history_pdf(view, printed_at)),
+    )
 
 
 def history_text(view: HistoryView) -> str:
@@ -74,7 +90,8 @@ def history_text(view: HistoryView) -> str:
         lines += [f"  {short_day(p.day)}  {_payment_text(p)}  {money(p.credit)}"
                   for p in month.payments] or [_("  none")]
         lines += [_("  Total: {amount}").format(amount=money(month.paid)), ""]
-    lines += [_("This message was sent at your request from the family portal.")]
+    lines += [_("The same history is attached as two PDF files."),
+              _("This message was sent at your request from the family portal.")]
     return "\n".join(lines) + "\n"
 
 

@@ -7,14 +7,15 @@ staff to see (`failures()`).
 
 A time-limited message (`expires_at`: a one-time code) is never sent after that instant,
 and its body is erased as soon as it is sent or expired: the code does not stay in the
-database.
+database. A message's files (`Attachment`: a history's PDFs) go with it and are removed
+once it is sent.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
@@ -25,7 +26,8 @@ from sqlalchemy import CursorResult, or_, select, update
 
 from famdesk.clock import Clock
 from famdesk.i18n import N_, _
-from famdesk.models import OutboxMessage, Structure
+from famdesk.models import OutboxAttachment, OutboxMessage, Structure
+from famdesk.models.outbox import FILENAME_LENGTH
 from famdesk.secrets import SecretStore
 from famdesk.services.auth import SessionInfo
 from famdesk.services.database import Database
@@ -44,6 +46,16 @@ MAX_ATTEMPTS = 6
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1),
            timedelta(hours=4))
 MailerFactory = Callable[[Structure], Mailer | None]
+MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+"""The most one message's files may weigh (mail servers often refuse more than 10 MB)."""
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    """e.g. "application/pdf"."""
+    data: bytes = field(repr=False)
 ERASED_BODY = N_("(erased: this message held a one-time code)")
 
 
@@ -59,15 +71,22 @@ def queue(
     family_id: int | None = None,
     urgent: bool = False,
     expires_at: datetime | None = None,
+    attachments: Sequence[Attachment] = (),
 ) -> OutboxMessage:
     """Add a message to the unit of work (sent after it commits). A malformed address is
     kept, marked failed, so that staff see it. A message with `expires_at` is not sent after
-    that instant, and its body is erased once sent or expired."""
+    that instant, and its body is erased once sent or expired. `attachments` go with it
+    (at most `MAX_ATTACHMENT_BYTES` in all) and are removed once it is sent."""
+    if sum(len(a.data) for a in attachments) > MAX_ATTACHMENT_BYTES:
+        raise ValueError("the attachments are too large for one e-mail")
     now = clock.now()
     message = OutboxMessage(
         structure_id=structure_id, family_id=family_id, recipient=recipient.strip(),
         subject=subject, body_text=body_text, body_html=body_html, urgent=urgent,
         attempts=0, next_attempt_at=now, created_at=now, expires_at=expires_at,
+        attachments=[OutboxAttachment(filename=a.filename[:FILENAME_LENGTH],
+                                      content_type=a.content_type, data=a.data)
+                     for a in attachments],
     )
     try:
         message.recipient = validate_email(recipient, check_deliverability=False).normalized
@@ -162,6 +181,7 @@ def send_pending(
                 message.sent_at = clock.now()
                 message.last_error = None
                 _erase_if_limited(message)
+                message.attachments.clear()  # sent: the files are the family's now
                 sent += 1
             uow.commit()
     if sent or retried or failed:
@@ -208,6 +228,10 @@ def _email(message: OutboxMessage, structure: Structure) -> EmailMessage:
     email.set_content(message.body_text)
     if message.body_html:
         email.add_alternative(message.body_html, subtype="html")
+    for attachment in message.attachments:
+        maintype, _slash, subtype = attachment.content_type.partition("/")
+        email.add_attachment(attachment.data, maintype=maintype,
+                             subtype=subtype or "octet-stream", filename=attachment.filename)
     return email
 
 

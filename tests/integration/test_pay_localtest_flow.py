@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from io import BytesIO
 
 import httpx
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from famdesk.errors import NotAuthorizedError, ValidationError
-from famdesk.models import LedgerEntry, OutboxMessage, Payment
+from famdesk.models import LedgerEntry, OutboxAttachment, OutboxMessage, Payment
 from famdesk.models.enums import LedgerKind, PaymentMethod, PaymentStatus
 from famdesk.services.uow import UnitOfWork
 from tests.ui import money_helpers
@@ -171,9 +173,19 @@ def test_the_history_goes_by_e_mail_to_the_familys_address(money_gateway, demo_c
     assert mail["Subject"] == "Votre historique : octobre 2026 – Mairie de Démoville"
     text = smtp_server.inbox.text(mail)
     assert "Consommations" in text and "Règlements" in text and "Chèque n°" in text
+    files = {part.get_filename(): part.get_content() for part in mail.iter_attachments()}
+    assert sorted(files) == ["historique-consommations-2026-10.pdf",
+                             "historique-reglements-2026-10.pdf"]
+    pages = {name: "".join(page.extract_text() for page in PdfReader(BytesIO(data)).pages)
+             for name, data in files.items()}
+    assert "Historique des consommations" in pages["historique-consommations-2026-10.pdf"]
+    assert "MARTIN" in pages["historique-reglements-2026-10.pdf"]
+    assert "Chèque" in pages["historique-reglements-2026-10.pdf"]
     with UnitOfWork(demo_ctx.db) as uow:
         sent = uow.session.scalar(select(func.count(OutboxMessage.id)).where(
             OutboxMessage.family_id == family.family_id, OutboxMessage.sent_at.is_not(None)))
         assert sent == 1
+        # sent: the files are not kept
+        assert uow.session.scalar(select(func.count(OutboxAttachment.id))) == 0
         assert uow.session.scalar(select(func.count(Payment.id)).where(
             Payment.family_id == family.family_id, Payment.status == PaymentStatus.PENDING)) == 0
