@@ -3,20 +3,20 @@ sessions the staff end, and the kiosks the managers register."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from famdesk.server.context import CallerDep, PathId, ServerDep, no_content, reply
 from famdesk.server.errors import ERROR_RESPONSES
+from famdesk.server.transmission_stream import TransmissionStream
 from famdesk.services import families, kiosks
 from famdesk.services.account_facts import RecordFacts, record_facts
 from famdesk.services.api_sessions import revoke_sessions
 from famdesk.services.families import FamilyHit, FamilyRecord, OneTimePassword
 from famdesk.services.kiosks import KioskRegistered, KioskRow
 from famdesk.services.outbox import OutboxFailure, failures
-from famdesk.services.transmission import TransmitSummary
 from famdesk.services.transmission_lock import transmit_as
 from famdesk.wire import paths
 from famdesk.wire.messages import (
@@ -29,6 +29,7 @@ from famdesk.wire.messages import (
     RegistrationRequest,
     RevokedAnswer,
 )
+from famdesk.wire.transmit_lines import NDJSON, line_schema
 
 router = APIRouter(responses=ERROR_RESPONSES, tags=["front desk"])
 
@@ -145,11 +146,30 @@ def revoke_account_sessions(account_id: PathId, caller: CallerDep, server: Serve
 # -- the transmission and the outbox ---------------------------------------------------------------
 
 
-@router.post(paths.TRANSMIT, response_model=TransmitSummary)
-def transmit(caller: CallerDep, server: ServerDep) -> Response:
-    """The transmission of the staff's structures, now (409 while another one runs)."""
-    summary = transmit_as(server.ctx.db, server.clock, server.mailers, caller.session)
-    return reply(summary, TransmitSummary)
+TRANSMIT_ANSWER: dict[int | str, dict[str, Any]] = {200: {
+    "description": "the run's progress as each batch ends, then its summary (or the error "
+                   "that stopped it): NDJSON, one object per line; an empty line while the "
+                   "run is silent",
+    "content": {NDJSON: {"schema": line_schema()}},
+}}
+
+
+@router.post(paths.TRANSMIT, response_class=Response, responses=TRANSMIT_ANSWER)
+async def transmit(caller: CallerDep, server: ServerDep) -> Response:
+    """The transmission of the staff's structures, now, told as it runs: a line per batch,
+    then the summary. Refused at once while another transmission runs (409).
+    \f
+    Design (stateless: several processes may serve one database). The run — `transmit_as`,
+    which checks the role, then takes the transmission lock without waiting — starts on a
+    worker thread and feeds its events to this request through a memory stream. The answer
+    waits for the first event: a refusal (403 not staff, 409 the lock held elsewhere) comes
+    before any batch and is raised as an ordinary JSON error; a progress or the summary
+    begins the 200 stream (so do `OPENING_S` of silence), whose last line is the summary, or
+    the error that stopped the run. Nothing outlives the request; see
+    `famdesk.server.transmission_stream`.
+    """
+    return TransmissionStream(lambda progress: transmit_as(
+        server.ctx.db, server.clock, server.mailers, caller.session, progress=progress))
 
 
 @router.get(paths.OUTBOX_FAILURES, response_model=tuple[OutboxFailure, ...])

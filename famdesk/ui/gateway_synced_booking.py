@@ -2,13 +2,18 @@
 one `famdesk serve` route per method (see `famdesk.wire.paths`).
 
 `SyncedBookingMixin` is written against `SyncedGateway`'s `_call(...)`, `_document(...)`,
-`_message(...)` and `_require_session()`.
+`_message(...)`, `_require_session()`, and `_api()` and `_watched(...)` for the
+transmission, whose answer streams its progress (`famdesk.wire.transmit_lines`).
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Iterable
+from contextlib import aclosing
 from datetime import date, time
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError as WireValidationError
@@ -28,6 +33,8 @@ from famdesk.services.tracking import TrackingFilter, TrackingView
 from famdesk.services.transmission import Progress, TransmitSummary
 from famdesk.ui.gateway_enrollments import EnrollmentPage
 from famdesk.wire import paths
+from famdesk.wire.client import unreachable
+from famdesk.wire.errors import error_from
 from famdesk.wire.messages import (
     MAX_DRAFT_LINES,
     ConfirmRequest,
@@ -40,15 +47,23 @@ from famdesk.wire.messages import (
     MonthRequest,
     PreviewRequest,
 )
+from famdesk.wire.transmit_lines import ErrorLine, ProgressLine, SummaryLine, TransmitLine
 
 TRANSMIT_SECONDS = 600.0
-"""The transmission's call waits this long: it runs to its end on the server."""
+"""The transmission's call waits this long for the run's end, whatever comes meanwhile (the
+run itself goes on to its end on the server)."""
+TRANSMIT_LINE_SECONDS = 120.0
+"""How long the transmission's answer may stay silent: a running server sends a line at
+least every 15 s (progress, or an empty line)."""
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
     from famdesk.services.auth import SessionInfo
     from famdesk.services.demo import DemoAccount
+    from famdesk.wire.client import ApiClient
 
 
 def tracking_params(filters: TrackingFilter, family_id: int | None) -> dict[str, Any]:
@@ -68,6 +83,10 @@ class SyncedBookingMixin:
         def _message(self, kind: Any, **fields: Any) -> Any: ...
 
         def _require_session(self) -> SessionInfo: ...
+
+        def _api(self) -> ApiClient: ...
+
+        async def _watched(self, call: Any) -> Any: ...
 
     # -- pages --------------------------------------------------------------------------
 
@@ -202,12 +221,36 @@ class SyncedBookingMixin:
 
     async def transmit(self, progress: Progress) -> TransmitSummary:
         """Staff only: the transmission runs on the server (one at a time across every
-        desk); `progress` is not called, the server tells the end only."""
+        desk), which tells each batch as it ends: `progress(step, done, total)` is called
+        here, on the event loop's thread (the GUI's, in the app)."""
         session = self._require_session()
         if not session.is_staff:
             raise NotAuthorizedError(_("Only the front-desk staff may do this."))
-        return await self._call(  # type: ignore[no-any-return]
-            "POST", paths.TRANSMIT, TransmitSummary, timeout=TRANSMIT_SECONDS)
+        return await self._watched(self._follow_transmission(progress))  # type: ignore[no-any-return]
+
+    async def _follow_transmission(self, progress: Progress) -> TransmitSummary:
+        lines = self._api().stream("POST", paths.TRANSMIT, TransmitLine,
+                                   line_seconds=TRANSMIT_LINE_SECONDS)
+        ending: SummaryLine | ErrorLine | None = None
+        try:
+            # read to the answer's end (just after its last line): a stream left half-read
+            # would be closed by the garbage collector, off the event loop
+            async with asyncio.timeout(TRANSMIT_SECONDS), aclosing(lines):
+                async for line in lines:
+                    if isinstance(line, ProgressLine):
+                        step = line.progress
+                        progress(step.step, step.done, step.total)
+                    else:
+                        ending = line
+        except TimeoutError:
+            log.warning("no end of the transmission after %.0f s", TRANSMIT_SECONDS)
+            raise unreachable() from None
+        if isinstance(ending, SummaryLine):
+            return ending.summary
+        if isinstance(ending, ErrorLine):  # no status on a line: the class comes from its code
+            raise error_from(HTTPStatus.OK, ending.error)
+        log.warning("the transmission's answer ended before its summary")
+        raise unreachable()
 
     async def outbox_failures(self, structure_id: int) -> tuple[OutboxFailure, ...]:
         return tuple(await self._call(

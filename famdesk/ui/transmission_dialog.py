@@ -1,8 +1,9 @@
 """Staff: run the transmission from the desk, and see the e-mails that could not be sent.
 
 `TransmissionDialog` is non-modal: the desk keeps working while the run goes on in the
-gateway's transmission thread. That thread reports progress through `ProgressRelay`, whose
-queued signal brings each report to the GUI thread.
+gateway's transmission thread (local mode) or on the server (synced mode). Progress comes
+through `ProgressRelay`: from the local gateway's thread, its queued signal brings each report
+to the GUI thread; from the synced gateway, already on the GUI thread, it is shown at once.
 """
 
 from __future__ import annotations
@@ -128,7 +129,8 @@ class TransmissionDialog(QDialog):
         return self._running
 
     def report_progress(self, step: str, done: int, total: int) -> None:
-        """The callback handed to the gateway: safe from its transmission thread."""
+        """The callback handed to the gateway: safe from its transmission thread and from
+        the GUI thread (the synced gateway's event loop)."""
         self._relay.report(step, done, total)
 
     # -- errors (used by present_error) ------------------------------------------

@@ -2,14 +2,16 @@
 benchmark's. Qt-free.
 
 It holds the session token (after `login`), sends the kiosk's device token and the desk's
-name on every request, decodes answers into the services' dataclasses (`codec`) and turns a
-refusal back into the `FamdeskError` the services raised (`errors.error_from`). A server
+name on every request, decodes answers into the services' dataclasses (`codec`) — line by
+line as they arrive for a streamed one (`stream`: the transmission's) — and turns a refusal
+back into the `FamdeskError` the services raised (`errors.error_from`). A server
 that cannot be reached raises `ServerUnreachableError` (an `InfrastructureError`): the
 caller may retry, and a confirm retried with the same key books once.
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
 from typing import Any, TypeVar
 
 import httpx
@@ -81,23 +83,57 @@ class ApiClient:
         """A PDF (or an export) as bytes."""
         return (await self._send("GET", path, None, params)).content
 
+    async def stream(self, method: str, path: str, line: Any, *, body: BaseModel | None = None,
+                     params: dict[str, Any] | None = None,
+                     line_seconds: float | None = None) -> AsyncGenerator[Any, None]:
+        """The lines of an NDJSON answer as they arrive, each decoded into `line` (the empty
+        lines that keep the connection alive are skipped). A refusal is raised as `call`
+        raises it, a lost connection as `ServerUnreachableError`. `line_seconds`: how long
+        to wait for each line (the client's timeout when None). Read it to its end: httpx's
+        generators left half-read are closed by the garbage collector, off the loop."""
+        content, query, headers = self._parts(body, params)
+        timeout = self._http.timeout
+        if line_seconds is not None:
+            timeout = httpx.Timeout(timeout.connect, read=line_seconds)
+        try:
+            async with self._http.stream(method, path, content=content, params=query,
+                                         headers=headers, timeout=timeout) as response:
+                if response.status_code >= 400:
+                    await response.aread()
+                    raise _refusal(response)
+                async for text in response.aiter_lines():
+                    if text.strip():
+                        yield codec.load(text, line)
+        except httpx.TransportError as exc:
+            raise unreachable() from exc
+
     async def _send(self, method: str, path: str, body: BaseModel | None,
                     params: dict[str, Any] | None) -> httpx.Response:
+        content, query, headers = self._parts(body, params)
+        try:
+            response = await self._http.request(method, path, content=content, params=query,
+                                                headers=headers)
+        except httpx.TransportError as exc:
+            raise unreachable() from exc
+        if response.status_code >= 400:
+            raise _refusal(response)
+        return response
+
+    def _parts(self, body: BaseModel | None, params: dict[str, Any] | None,
+               ) -> tuple[bytes | None, dict[str, Any], dict[str, str]]:
+        """A request's body, query and headers (the session's token among them)."""
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         content = body.model_dump_json().encode() if body is not None else None
         if content is not None:
             headers["Content-Type"] = "application/json"
         query = {k: _query_value(v) for k, v in (params or {}).items() if v is not None}
-        try:
-            response = await self._http.request(method, path, content=content, params=query,
-                                                headers=headers)
-        except httpx.TransportError as exc:
-            raise ServerUnreachableError(_(
-                "The famdesk server does not answer. Check the connection, then try again."
-            )) from exc
-        if response.status_code >= 400:
-            raise _refusal(response)
-        return response
+        return content, query, headers
+
+
+def unreachable() -> ServerUnreachableError:
+    """The server's silence, in French."""
+    return ServerUnreachableError(_(
+        "The famdesk server does not answer. Check the connection, then try again."))
 
 
 def _query_value(value: Any) -> Any:

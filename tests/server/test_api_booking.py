@@ -4,6 +4,7 @@ and transmits. Answers decode into the services' own dataclasses (the synced gat
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -19,6 +20,7 @@ from famdesk.services.booking import ConfirmResult, Recap
 from famdesk.services.draft import Draft, DraftLine, LineKind
 from famdesk.services.month import MonthView, month_view
 from famdesk.services.tracking import TrackingView
+from famdesk.services.transmission import TransmitSummary
 from famdesk.wire import codec, paths
 from famdesk.wire.messages import DraftIn
 from tests.server.live import Live, bearer, live_server
@@ -168,8 +170,12 @@ def test_the_desk_transmits(live: Live, staff: dict, family: dict) -> None:
     assert refused.status_code == 403
     answer = live.http.post(paths.TRANSMIT, headers=staff)
     assert answer.status_code == 200, answer.text
-    assert answer.json()["movements"] >= 2
-    assert answer.json()["structures"] == ["Mairie de Testville"]
+    assert answer.headers["content-type"] == "application/x-ndjson"
+    *progress, last = [json.loads(line) for line in answer.text.splitlines() if line]
+    assert progress and all("progress" in line for line in progress)
+    summary = codec.load(json.dumps(last["summary"]), TransmitSummary)
+    assert summary.movements >= 2
+    assert summary.structures == ["Mairie de Testville"]
     failures = live.http.get(paths.OUTBOX_FAILURES.format(structure_id=live.town.structure_id),
                              headers=staff)
     assert failures.status_code == 200
