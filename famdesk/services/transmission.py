@@ -110,7 +110,8 @@ class TransmitSummary:
                 queued=self.emails_queued, sent=self.sending.sent, retried=self.sending.retried,
                 failed=self.sending.failed, waiting=self.sending.waiting),
         ]
-        lines += [f"{_(name)}: {count}" for name, count in self.steps.items()]
+        lines += [_("{step}: {count}").format(step=_(name), count=count)
+                  for name, count in self.steps.items()]
         return lines
 
 

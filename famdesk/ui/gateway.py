@@ -138,8 +138,9 @@ class Gateway(MoneyGateway, AdminGateway, Protocol):
     async def transmit(self, progress: Progress) -> TransmitSummary:
         """Staff only: the transmission of the account's structures, on a thread of its own.
 
-        `progress(step, done, total)` is called from THAT thread: the caller marshals it to
-        its own (a Qt signal, `loop.call_soon_threadsafe`).
+        `progress(step, done, total)` is called from THAT thread (the synced gateway calls
+        it on the event loop's): the caller marshals it to its own (a Qt signal,
+        `loop.call_soon_threadsafe`).
         """
         ...
 
