@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from famdesk import __version__
+from famdesk.cli_setup import add_setup_parser, cmd_setup
 from famdesk.errors import FamdeskError
 from famdesk.i18n import _, ngettext
 
@@ -82,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--today", type=_date, metavar="YYYY-MM-DD",
         help=_("build the school year around this day (default: today)"),
     )
+    add_setup_parser(commands, database)
 
     db = commands.add_parser("db", parents=[database], help=_("database maintenance"))
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
@@ -170,6 +172,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "demo":
             return cmd_demo(args)
+        if args.command == "setup":
+            return cmd_setup(args)
         if args.command == "db":
             return cmd_db(args)
         if args.command == "transmit":
@@ -401,10 +405,9 @@ def cmd_self_check() -> int:
     from famdesk.services.selfcheck import run_self_check
 
     results = run_self_check(KeyringSecretStore())
-    for result in results:
-        mark = "OK  " if result.ok else "FAIL"
-        print(f"{mark} {result.name}: {result.detail}")
-    return EXIT_OK if all(r.ok for r in results) else EXIT_FAILED
+    for result in results:  # WARN: a part only a kiosk needs is missing
+        print(f"{result.mark} {result.name}: {result.detail}")
+    return EXIT_OK if all(r.passed for r in results) else EXIT_FAILED
 
 
 def cmd_import(args: argparse.Namespace) -> int:

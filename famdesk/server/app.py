@@ -25,6 +25,7 @@ from famdesk.errors import InfrastructureError
 from famdesk.server import (
     routes_accounts,
     routes_admin,
+    routes_admin_accounts,
     routes_admin_days,
     routes_booking,
     routes_desk,
@@ -126,7 +127,7 @@ def local_times(node: Any) -> Any:
 
 def _assemble(app: FastAPI, max_body_bytes: int) -> None:
     for module in (routes_accounts, routes_booking, routes_enrollments, routes_money,
-                   routes_desk, routes_admin, routes_admin_days):
+                   routes_desk, routes_admin, routes_admin_days, routes_admin_accounts):
         app.include_router(module.router)
     app.add_api_route(paths.HEALTH, health, methods=["GET"], response_model=HealthAnswer,
                       responses={503: {"model": ErrorBody}}, tags=["operations"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from famdesk.config import DatabaseTarget
-from famdesk.i18n import _, load_translations
+from famdesk.i18n import N_, _, load_translations
 from famdesk.secrets import SecretStore
 from famdesk.services.database import Database, head_revision
 from famdesk.services.formatting import money
@@ -25,6 +26,24 @@ class CheckResult:
     name: str
     ok: bool
     detail: str
+    optional: bool = False
+    """A part only some PCs need (a kiosk's): missing, it warns and does not fail."""
+
+    @property
+    def mark(self) -> str:
+        return "OK  " if self.ok else "WARN" if self.optional else "FAIL"
+
+    @property
+    def passed(self) -> bool:
+        return self.ok or self.optional
+
+
+WEB_EXTRA = 'pip install "famdesk[web]"'
+OPTIONAL_QT = (
+    # (module, what it is for): found without importing Qt (the services never do)
+    ("PySide6.QtPdf", N_("printing and PDF preview (a kiosk prints with it)")),
+    ("PySide6.QtWebEngineWidgets", N_("the card payment page inside famdesk (kiosks)")),
+)
 
 
 def check_migrations() -> str:
@@ -69,7 +88,6 @@ def run_self_check(secrets: SecretStore) -> list[CheckResult]:
         (_("database migrations"), check_migrations),
         (_("PDF with embedded font"), check_pdf),
         (_("French catalog"), check_catalog),
-        (_("keyring backend"), secrets.backend_name),
     ]
     results = []
     for name, probe in checks:
@@ -77,4 +95,21 @@ def run_self_check(secrets: SecretStore) -> list[CheckResult]:
             results.append(CheckResult(name, True, probe()))
         except Exception as exc:  # every failure becomes one clear line
             results.append(CheckResult(name, False, f"{type(exc).__name__}: {exc}"))
+    usable = getattr(secrets, "usable", lambda: True)()
+    results.append(CheckResult(
+        _("keyring backend"), usable, secrets.backend_name() if usable else _(
+            "none: the mail server's and the database's passwords, a kiosk's token and a "
+            "remembered login cannot be kept on this computer"), optional=True))
+    for module, use in OPTIONAL_QT:
+        found = _module_found(module)
+        results.append(CheckResult(
+            _(use), found, module if found else _("missing: {command}").format(command=WEB_EXTRA),
+            optional=True))
     return results
+
+
+def _module_found(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False

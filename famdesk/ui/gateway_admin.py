@@ -1,5 +1,6 @@
 """The gateway's back office for managers ("Paramétrage"): structure settings, news, wallets,
-activities and their deadline rules, the opening calendar, places, closures, waiting lists.
+activities and their deadline rules, the opening calendar, places, closures, waiting lists;
+the accounts and structures are in `gateway_admin_accounts`.
 
 `AdminGatewayMixin` is written against `LocalGateway`'s own attributes (`_ctx`,
 `_call(work, write=)`, `_require_session()`): `class LocalGateway(AdminGatewayMixin, ...)`
@@ -42,6 +43,7 @@ from famdesk.services.backoffice import (
     WalletRow,
 )
 from famdesk.services.capacity import Keep
+from famdesk.ui.gateway_admin_accounts import AdminAccountsGateway, AdminAccountsGatewayMixin
 from famdesk.ui.gateway_admin_import import AdminImportGateway
 
 if TYPE_CHECKING:
@@ -55,9 +57,9 @@ ActivitiesPage = tuple[tuple[WalletRow, ...], tuple[ActivityRow, ...]]
 """What the "Activités" section shows: the wallets and the activities, read together."""
 
 
-class AdminGateway(AdminImportGateway, Protocol):
+class AdminGateway(AdminImportGateway, AdminAccountsGateway, Protocol):
     """What the back-office screens may ask of the core (managers only: the services refuse
-    anyone else)."""
+    anyone else); the accounts and structures are `AdminAccountsGateway`'s."""
 
     # -- the structure ----------------------------------------------------------------
 
@@ -144,8 +146,9 @@ class AdminGateway(AdminImportGateway, Protocol):
                              reason: str) -> WaitingList: ...
 
 
-class AdminGatewayMixin:
-    """The back-office services on `LocalGateway`'s worker thread."""
+class AdminGatewayMixin(AdminAccountsGatewayMixin):
+    """The back-office services on `LocalGateway`'s worker thread (the accounts and
+    structures: `AdminAccountsGatewayMixin`)."""
 
     if TYPE_CHECKING:  # provided by LocalGateway
         _ctx: AppContext

@@ -40,6 +40,7 @@ from famdesk.services.backoffice import (
 )
 from famdesk.services.capacity import Keep
 from famdesk.services.family_import import FamilyImportReport, ImportRejectedError
+from famdesk.ui.gateway_synced_admin_accounts import SyncedAdminAccountsMixin
 from famdesk.wire import paths
 from famdesk.wire.messages_admin import (
     ActivitiesPageAnswer,
@@ -79,8 +80,9 @@ def protocol_methods(protocol: type) -> tuple[str, ...]:
     return tuple(sorted(names))
 
 
-class SyncedAdminMixin:
-    """`AdminGateway`'s methods (see the module's docstring)."""
+class SyncedAdminMixin(SyncedAdminAccountsMixin):
+    """`AdminGateway`'s methods (see the module's docstring; the accounts and structures:
+    `SyncedAdminAccountsMixin`)."""
 
     if TYPE_CHECKING:  # provided by SyncedGateway and SyncedAccountsMixin
         async def _call(self, method: str, path: str, answer: Any, *,

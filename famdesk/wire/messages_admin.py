@@ -29,6 +29,7 @@ from famdesk.services.backoffice import (
     Overflow,
     RuleParts,
     SmtpForm,
+    StaffAccountForm,
     WalletRow,
 )
 from famdesk.services.capacity import Keep
@@ -289,6 +290,42 @@ class FamilyImportRequest(Request):
     data: Base64Bytes = Field(description="the CSV file's bytes, in base64 (at most the "
                                           "import's own limit, 10 MB)")
     source: Short = Field(default="", description="the file's name, for the audit trail")
+
+
+# -- accounts and structures ------------------------------------------------------------------------
+
+MAX_STRUCTURES = 500
+StructureIds = Annotated[list[Id], Field(max_length=MAX_STRUCTURES)]
+
+
+class StaffAccountRequest(Request):
+    login: Short
+    display_name: Short
+    role: Short = Field(description="\"staff\" (front desk) or \"admin\" (manager)")
+    email: Short | None = None
+    structure_ids: StructureIds
+
+    @classmethod
+    def of(cls, form: StaffAccountForm) -> dict[str, object]:
+        return {"login": form.login, "display_name": form.display_name,
+                "role": _text(form.role), "email": form.email,
+                "structure_ids": list(form.structure_ids)}
+
+    def to_form(self) -> StaffAccountForm:
+        return StaffAccountForm(self.login, self.display_name, self.role, self.email,
+                                tuple(self.structure_ids))
+
+
+class StaffAccountChange(Request):
+    role: Short = Field(description="\"staff\" (front desk) or \"admin\" (manager)")
+    structure_ids: StructureIds
+
+
+class NewStructureRequest(Request):
+    from_structure_id: Id = Field(description="the structure the manager works in (theirs)")
+    name: Short
+    holiday_zone: Short
+    timezone: Short = "Europe/Paris"
 
 
 ActivitiesPageAnswer = tuple[tuple[WalletRow, ...], tuple[ActivityRow, ...]]

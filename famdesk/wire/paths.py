@@ -116,3 +116,10 @@ WAITING_PROMOTE = f"{API}/activities/{{activity_id}}/waiting-list/promote"
 WAITING_REMOVE = f"{API}/activities/{{activity_id}}/waiting-list/remove"
 FAMILY_IMPORT_CHECK = f"{API}/structures/{{structure_id}}/family-import/check"
 FAMILY_IMPORT = f"{API}/structures/{{structure_id}}/family-import"
+
+# -- accounts and structures ("Comptes et structures", managers) ---------------------------------
+STAFF_ACCOUNTS = f"{API}/structures/{{structure_id}}/staff-accounts"
+STAFF_ACCOUNT_NEW = f"{API}/staff-accounts"
+STAFF_ACCOUNT = f"{API}/staff-accounts/{{account_id}}"
+STAFF_ACCOUNT_RESET = f"{API}/staff-accounts/{{account_id}}/password-reset"
+STRUCTURE_NEW = f"{API}/structures"

@@ -17,6 +17,7 @@ from famdesk.models.values import DeadlineRule
 from famdesk.services.auth import SYSTEM, SessionInfo, StructureChoice
 from famdesk.services.backoffice import _common as common
 from famdesk.services.backoffice import (
+    accounts,
     activities,
     closing,
     news,
@@ -80,12 +81,18 @@ BACKOFFICE_READ_ONLY = {
     "backoffice.closing.closure_preview": "who closing days would affect",
     "backoffice.waiting_lists.waiting_days": "the days where children wait",
     "backoffice.waiting_lists.waiting_list": "a day's waiting list",
+    "backoffice.accounts.staff_accounts": "a structure's front-desk and manager accounts",
 }
 """Back-office functions with a service's signature that only read: name -> what they read."""
 
 
 def _close(t: Town, uow: UnitOfWork, s: SessionInfo) -> object:
     return closing.close_days(uow, t.clock, s, t.alsh, PAST, reason="Grève")
+
+
+def _martin_account(t: Town) -> int:
+    """A family account of the town: the managers' account services refuse it as bad input."""
+    return t.martin.account_id
 
 
 BACKOFFICE_CALLS: dict[str, Call] = {
@@ -118,6 +125,8 @@ BACKOFFICE_CALLS: dict[str, Call] = {
         uow, t.clock, s, t.structure_id),
     "backoffice.waiting_lists.waiting_list": lambda t, uow, s: waiting_lists.waiting_list(
         uow, t.clock, s, t.alsh, WED),
+    "backoffice.accounts.staff_accounts": lambda t, uow, s: accounts.staff_accounts(
+        uow, t.clock, s, t.structure_id),
     # changes (each commits: each stops on bad input once authorized)
     "backoffice.settings.save_structure": lambda t, uow, s: settings.save_structure(
         uow, t.clock, s, t.structure_id, "", "B", 120, secrets=t.ctx.secrets),
@@ -147,4 +156,13 @@ BACKOFFICE_CALLS: dict[str, Call] = {
         uow, t.clock, s, t.alsh, QUIET_WED),
     "backoffice.waiting_lists.remove_waiting": lambda t, uow, s: waiting_lists.remove_waiting(
         uow, t.clock, s, t.alsh, QUIET_WED, 0, ""),
+    "backoffice.accounts.add_staff_account": lambda t, uow, s: accounts.add_staff_account(
+        uow, t.clock, s, accounts.StaffAccountForm("", "Agent", "staff", None,
+                                                   (t.structure_id,))),
+    "backoffice.accounts.reset_staff_password": lambda t, uow, s: accounts.reset_staff_password(
+        uow, t.clock, s, _martin_account(t)),
+    "backoffice.accounts.change_staff_account": lambda t, uow, s: accounts.change_staff_account(
+        uow, t.clock, s, _martin_account(t), "staff", [t.structure_id]),
+    "backoffice.accounts.add_structure": lambda t, uow, s: accounts.add_structure(
+        uow, t.clock, s, t.structure_id, "", "B"),
 }

@@ -51,6 +51,18 @@ Closing days (`closing`)
     close_days(uow, clock, session, activity_id, first, last=None, *, reason=None,
                expected_reservations=None, terminal="") -> ClosureResult
 
+Accounts and structures (`accounts`; a manager changes only accounts whose every structure
+is theirs, never leaves a structure without a manager nor takes away their own role)
+    staff_accounts(uow, clock, session, structure_id) -> tuple[StaffAccountRow, ...]
+    add_staff_account(uow, clock, session, form: StaffAccountForm, *, terminal="")
+        -> OneTimePassword              (shown once; changed at the first login)
+    reset_staff_password(uow, clock, session, account_id, *, terminal="") -> OneTimePassword
+    change_staff_account(uow, clock, session, account_id, role, structure_ids, *,
+                         terminal="") -> StaffAccountRow
+    add_structure(uow, clock, session, structure_id, name, holiday_zone,
+                  timezone="Europe/Paris", *, terminal="") -> StructureChoice
+                                        (the manager of `structure_id` is linked to it)
+
 Waiting lists (`waiting_lists`)
     waiting_days(uow, clock, session, structure_id, activity_id=None) -> tuple[WaitingDay, ...]
     waiting_list(uow, clock, session, activity_id, day) -> WaitingList
@@ -60,6 +72,15 @@ Waiting lists (`waiting_lists`)
                    terminal="") -> WaitingList
 """
 
+from famdesk.services.backoffice.accounts import (
+    StaffAccountForm,
+    StaffAccountRow,
+    add_staff_account,
+    add_structure,
+    change_staff_account,
+    reset_staff_password,
+    staff_accounts,
+)
 from famdesk.services.backoffice.activities import (
     ActivityDefinition,
     ActivityForm,
@@ -156,6 +177,8 @@ __all__ = [
     "SkipReason",
     "SkippedDay",
     "SmtpForm",
+    "StaffAccountForm",
+    "StaffAccountRow",
     "StructureSettings",
     "WaitingDay",
     "WaitingEntry",
@@ -164,7 +187,10 @@ __all__ = [
     "activity_definition",
     "activity_rows",
     "add_activity",
+    "add_staff_account",
+    "add_structure",
     "apply_openings",
+    "change_staff_account",
     "checked_rule",
     "close_days",
     "closure_preview",
@@ -177,6 +203,7 @@ __all__ = [
     "preview_places",
     "promote_waiting",
     "remove_waiting",
+    "reset_staff_password",
     "rule_text",
     "save_news",
     "save_online_settings",
@@ -184,6 +211,7 @@ __all__ = [
     "save_structure",
     "save_wallet",
     "set_places",
+    "staff_accounts",
     "structure_settings",
     "unpublish_news",
     "update_activity",

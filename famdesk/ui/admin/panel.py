@@ -6,6 +6,7 @@ chosen on the right.
     | Calendrier d'ouverture     |
     | Listes d'attente           |
     | Importer des familles      |
+    | Comptes et structures      |
 
 `AdminPanel` follows the family tabs' protocol (`set_structure`, `mark_stale`,
 `ensure_loaded`, `clear`): each section loads when shown if stale; a change saved in one
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 from famdesk.i18n import _
 from famdesk.services.family_import import FamilyImportReport
 from famdesk.services.family_import_parse import OPTIONAL, REQUIRED
+from famdesk.ui.admin.accounts_section import AccountsSection
 from famdesk.ui.admin.activities_section import ActivitiesSection
 from famdesk.ui.admin.openings_section import OpeningsSection
 from famdesk.ui.admin.structure_section import StructureSection
@@ -97,6 +99,8 @@ class AdminPanel(QWidget):
     """Something was saved: "structure", "news", "wallet", "activity", "openings"..."""
     structure_renamed = Signal(int, str)
     """(structure id, new name)."""
+    structure_created = Signal(int, str)
+    """(structure id, name): a structure the manager just created; their session sees it."""
 
     def __init__(self, gateway: AdminGateway, runner: Runner,
                  parent: QWidget | None = None) -> None:
@@ -108,11 +112,12 @@ class AdminPanel(QWidget):
         self.openings_section = OpeningsSection(gateway, runner)
         self.waiting_section = WaitingSection(gateway, runner)
         self.import_section = ImportSection(gateway, runner)
+        self.accounts_section = AccountsSection(gateway, runner)
         self.sections: tuple[AdminSection, ...] = (
             self.structure_section, self.activities_section, self.openings_section,
-            self.waiting_section, self.import_section)
+            self.waiting_section, self.import_section, self.accounts_section)
         titles = (_("Structure"), _("Activities"), _("Opening calendar"), _("Waiting lists"),
-                  _("Import families"))
+                  _("Import families"), _("Accounts and structures"))
         self.section_list = QListWidget()
         self.section_list.setObjectName("adminSections")
         self.section_list.setAccessibleName(_("Settings"))
@@ -132,6 +137,7 @@ class AdminPanel(QWidget):
         self.section_list.currentRowChanged.connect(self._on_section_list_current_row_changed)
         self.section_list.setCurrentRow(0)
         self.structure_section.structure_renamed.connect(self.structure_renamed)
+        self.accounts_section.structure_created.connect(self.structure_created)
 
     # -- the protocol of the tabs -----------------------------------------------------
 
