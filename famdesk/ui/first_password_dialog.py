@@ -50,7 +50,7 @@ class _FirstPasswordForm(FormSection):
         self.again_edit = password_edit("newPasswordAgainEdit")
         form = QFormLayout()
         self.fields = FormFields(form)
-        self.fields.add("one_time_password", _("Password given by the front desk:"),
+        self.fields.add("one_time_password", _("One-time password:"),
                         self.one_time_edit)
         self.fields.add("new", _("Your new password:"), self.new_edit)
         self.fields.add("again", _("New password again:"), self.again_edit)
@@ -58,7 +58,7 @@ class _FirstPasswordForm(FormSection):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
         layout.addWidget(hint_label(_(
-            "You logged in as {login} with a password given by the front desk. Choose your "
+            "You logged in as {login} with a one-time password. Choose your "
             "own now: only you will know it.").format(login=login)))
         layout.addLayout(form)
         layout.addWidget(hint_label(password_rule_text()))

@@ -155,6 +155,7 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(self.admin_panel, _("Settings"))
             self.admin_panel.settings_changed.connect(self._on_admin_panel_settings_changed)
             self.admin_panel.structure_renamed.connect(self._on_admin_panel_structure_renamed)
+            self.admin_panel.structure_created.connect(self._on_admin_panel_structure_created)
         self.profile_panel = ProfilePanel(gateway, runner)  # type: ignore[arg-type]
         self.tabs.addTab(self.profile_panel, _("Profile"))
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
@@ -352,6 +353,21 @@ class MainWindow(QMainWindow):
             self.structure_combo.setItemText(index, name)
         if self.structure_combo.count() == 1:
             self.structure_label.setText(name)
+        if self.transmission_dialog is not None and not self.transmission_dialog.isVisible():
+            self.transmission_dialog.deleteLater()
+            self.transmission_dialog = None  # made again with the new names
+
+    def _on_admin_panel_structure_created(self, _structure_id: int, _name: str) -> None:
+        """The structure list offers the new structure (the gateway's session has it)."""
+        session = self._gateway.session
+        if session is None or self._session is None:
+            return
+        self._session = session
+        self.structure_combo.blockSignals(True)
+        self._fill_structures(session)
+        self.structure_combo.setCurrentIndex(
+            max(self.structure_combo.findData(self._structure_id), 0))
+        self.structure_combo.blockSignals(False)
         if self.transmission_dialog is not None and not self.transmission_dialog.isVisible():
             self.transmission_dialog.deleteLater()
             self.transmission_dialog = None  # made again with the new names

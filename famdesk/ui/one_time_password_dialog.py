@@ -16,8 +16,10 @@ from famdesk.ui.forms import hint_label
 
 class OneTimePasswordDialog(QDialog):
     def __init__(
-        self, secret: OneTimePassword, family_name: str, parent: QWidget | None = None
+        self, secret: OneTimePassword, family_name: str, parent: QWidget | None = None, *,
+        hint: str | None = None,
     ) -> None:
+        """`hint`: what to do with it (default: the words for a family's account)."""
         super().__init__(parent)
         self.setObjectName("oneTimePasswordDialog")
         self.setWindowTitle(_("One-time password"))
@@ -46,7 +48,7 @@ class OneTimePasswordDialog(QDialog):
         layout.addWidget(heading)
         layout.addWidget(self.login_label)
         layout.addWidget(self.password_label)
-        layout.addWidget(hint_label(_(
+        layout.addWidget(hint_label(hint or _(
             "Hand it over to the family now (read it out or write it down): it will not be "
             "shown again. At its first login the family chooses its own password.")))
         layout.addLayout(buttons)

@@ -191,7 +191,7 @@ def test_a_new_structure_is_seen_by_the_session_at_once(qtbot, panel, section, t
     qtbot.mouseClick(dialog.save_button, CLICK)
     assert not dialog.isVisible()
     assert section.notice_label.text() == (
-        "La structure Centre de loisirs des Pins est créée : reconnectez-vous pour la voir.")
+        "La structure Centre de loisirs des Pins est créée : choisissez-la en haut de la fenêtre.")
     assert created == ["Centre de loisirs des Pins"]
     assert [s.name for s in gateway.session.structures] == ["Centre de loisirs des Pins",
                                                             TESTVILLE]

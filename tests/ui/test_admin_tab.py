@@ -72,3 +72,27 @@ def test_a_renamed_structure_shows_in_the_header_at_once(qtbot, sqlite_url, cloc
     finally:
         gateway.close()
         town.ctx.close()
+
+
+def test_a_new_structure_is_offered_at_the_top_of_the_window(qtbot, sqlite_url, clock,
+                                                               sync_runner):
+    town = build_town(sqlite_url, clock)
+    manager(town)
+    gateway = LocalGateway(town.ctx)
+    try:
+        session = run(gateway.login("gestion", PASSWORD))
+        window = MainWindow(gateway, sync_runner, session)
+        qtbot.addWidget(window)
+        before = window.current_structure_id()
+        made = run(gateway.add_structure(before, "Centre des Pins", "C"))
+        window.admin_panel.structure_created.emit(made.id, made.name)
+
+        combo = window.structure_combo
+        names = [combo.itemText(i) for i in range(combo.count())]
+        assert "Centre des Pins" in names and not combo.isHidden()
+        assert window.current_structure_id() == before  # the manager stays where they were
+        combo.setCurrentIndex(combo.findData(made.id))
+        assert window.current_structure_id() == made.id
+    finally:
+        gateway.close()
+        town.ctx.close()

@@ -228,7 +228,7 @@ class NewStructureDialog(_FormDialog):
         self.fields.add("timezone", _("Time zone:"), self.timezone_combo)
         self.form.addRow("", form_hint(_(
             "You are linked to the new structure. Its wallets, activities and opening days are "
-            "then set up in “Settings”, once you have chosen it (log in again to see it).")))
+            "then set up in “Settings”, once you have chosen it at the top of the window.")))
         self.finish_layout()
 
     def save(self) -> None:
@@ -247,9 +247,6 @@ class AccountPasswordDialog(OneTimePasswordDialog):
 
     def __init__(self, secret: OneTimePassword, name: str,
                  parent: QWidget | None = None) -> None:
-        super().__init__(secret, name, parent)
-        for label in self.findChildren(QLabel):
-            if label.property("role") == "hint":
-                label.setText(_(
-                    "Hand it over to the person now (read it out or write it down): it will not "
-                    "be shown again. At the first login they choose their own password."))
+        super().__init__(secret, name, parent, hint=_(
+            "Hand it over to the person now (read it out or write it down): it will not be "
+            "shown again. At the first login they choose their own password."))

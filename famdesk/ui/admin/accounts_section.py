@@ -235,7 +235,7 @@ class AccountsSection(AdminSection):
         dialog.open()
 
     def _on_structure_created(self, made: StructureChoice) -> None:
-        self.show_notice(_("The structure {name} is created: log in again to see it.")
+        self.show_notice(_("The structure {name} is created: choose it at the top of the window.")
                          .format(name=made.name))
         self._show_structures()
         self.structure_created.emit(made.id, made.name)
