@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -28,12 +28,21 @@ from famdesk.models.values import DeadlineRule
 from famdesk.services.calendars import is_public_holiday
 from famdesk.services.deadlines import BookingWindow, deadline_for
 from famdesk.services.draft import AllowedTimes
+from famdesk.services.formatting import long_day
 from famdesk.services.pricing import Bracket, QuotientPeriod, Tariff, quotient_on
 from famdesk.services.states import Capacity, CellState, ClosedReason, cell_state
 from famdesk.services.uow import UnitOfWork
 
 
-def closed_reason_text(reason: ClosedReason) -> str:
+def closed_reason_text(reason: ClosedReason, opening: WindowOpening | None = None) -> str:
+    """Why a day is closed, in words; outside the booking window, with when it opens to
+    families ("réservations ouvertes à partir du jeudi 3 décembre 2026 à 08:00", "réservable
+    à partir du samedi 5 décembre 2026") when `opening` is known."""
+    if opening is not None and reason in (ClosedReason.NOT_OPEN_YET, ClosedReason.BEYOND_HORIZON):
+        day = long_day(opening.at.date())
+        if opening.by_horizon:
+            return _("bookable from {day}").format(day=day)
+        return _("bookings open from {day} at {time}").format(day=day, time=f"{opening.at:%H:%M}")
     texts = {
         ClosedReason.NOT_OPEN: _("closed that day"),
         ClosedReason.NOT_REGISTERED: _("child not registered to this activity"),
@@ -43,6 +52,17 @@ def closed_reason_text(reason: ClosedReason) -> str:
         ClosedReason.DEADLINE_PASSED: _("booking deadline passed"),
     }
     return texts[reason]
+
+
+@dataclass(frozen=True)
+class WindowOpening:
+    """When the booking window first lets families book a day."""
+
+    at: datetime
+    """In the structure's time zone."""
+    by_horizon: bool
+    """True: the start of the day from which the horizon reaches it (a date says it all);
+    False: the period's opening instant (its time matters)."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +128,19 @@ class ActivityRules:
     def cancellation_deadline(self, day: date) -> datetime:
         return _deadline(day, self.cancellation_rule, self.tz)
 
+    def window_opening(self, day: date) -> WindowOpening | None:
+        """The first instant the booking window lets families book `day`: the period's
+        opening instant, or the start of the day `horizon_days` before `day`, whichever comes
+        later (None: the window has no limit)."""
+        opens_at = self.window.opens_at
+        horizon_days = self.window.horizon_days
+        opening = WindowOpening(opens_at.astimezone(self.tz), False) if opens_at is not None else None
+        if horizon_days is not None:
+            reached = datetime.combine(day - timedelta(days=horizon_days), time(0, 0), tzinfo=self.tz)
+            if opening is None or reached > opening.at:
+                opening = WindowOpening(reached, True)
+        return opening
+
     def allowed_on(self, day: date) -> AllowedTimes | None:
         if not self.time_entry:
             return None
@@ -140,10 +173,20 @@ class Verdict:
     booking_deadline: datetime
     cancellation_deadline: datetime
     capacity: Capacity | None
+    opening: WindowOpening | None = None
+    """Closed outside the booking window: when families may book the day. None when the day
+    would be past its booking deadline by then (it never opens to families)."""
 
     @property
     def cancellable(self) -> bool:
         return self.state in (CellState.BOOKED, CellState.WAITLISTED)
+
+    @property
+    def closed_text(self) -> str | None:
+        """Why the day is closed, in words (None when it is not)."""
+        if self.closed_reason is None:
+            return None
+        return closed_reason_text(self.closed_reason, self.opening)
 
 
 def judge(
@@ -164,6 +207,7 @@ def judge(
     cancellation_deadline = rules.cancellation_deadline(day)
     today = now.astimezone(rules.tz).date()
     reason: ClosedReason | None = None
+    opening: WindowOpening | None = None
     if capacity is None or not rules.period_start <= day <= rules.period_end:
         reason = ClosedReason.NOT_OPEN
     elif not registered:
@@ -175,12 +219,16 @@ def judge(
             window = rules.window.closed_reason(day, now, rules.tz)
             if window is not None:
                 reason = ClosedReason(window)
+                opening = rules.window_opening(day)
+                if opening is not None and not skip_booking_deadline and opening.at >= booking_deadline:
+                    opening = None
             elif now >= booking_deadline and not skip_booking_deadline:
                 reason = ClosedReason.DEADLINE_PASSED
     late_to_cancel = not pass_deadlines and now >= cancellation_deadline
     state = cell_state(held, late_to_cancel, reason, capacity)
-    return Verdict(state, reason if state is CellState.CLOSED else None, booking_deadline,
-                   cancellation_deadline, capacity)
+    closed = state is CellState.CLOSED
+    return Verdict(state, reason if closed else None, booking_deadline, cancellation_deadline,
+                   capacity, opening if closed else None)
 
 
 def load_rules(uow: UnitOfWork, activity_ids: Iterable[int]) -> dict[int, ActivityRules]:

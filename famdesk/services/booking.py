@@ -222,7 +222,7 @@ def _recap(world: World, decisions: Iterable[Decision]) -> Recap:
             index=d.index, kind=d.line.kind, child_id=d.line.child_id,
             child_name=child.name if child else "?", activity_id=d.line.activity_id,
             activity_label=rules.label if rules else "?", day=d.line.day,
-            arrival=d.line.arrival, departure=d.line.departure, outcome=d.outcome,
+            arrival=d.arrival, departure=d.departure, outcome=d.outcome,
             reason=d.reason, price=from_cents(d.price_cents),
         )
         (cancellations if d.line.kind is LineKind.CANCEL else bookings).append(line)
@@ -392,8 +392,8 @@ def _write(uow: UnitOfWork, world: World, session: SessionInfo, decisions: list[
         child = world.children[d.line.child_id]
         movements.append(_movement_row(
             reservation_id=reservation_id, family_id=child.family_id, child_id=child.id,
-            activity_id=d.line.activity_id, day=d.line.day, arrival=d.line.arrival,
-            departure=d.line.departure, kind=MOVEMENT_KIND[d.line.kind],
+            activity_id=d.line.activity_id, day=d.line.day, arrival=d.arrival,
+            departure=d.departure, kind=MOVEMENT_KIND[d.line.kind],
             outcome=MOVEMENT_OUTCOME[d.outcome], source=source, remark=d.reason or remark,
             deadline_override_reason=override_reason, actor_account_id=actor_id,
             on_behalf_family_id=child.family_id if staff_acts else None, terminal=terminal,

@@ -21,7 +21,6 @@ from famdesk.models.values import from_cents
 from famdesk.services.access import authorize_child
 from famdesk.services.activity_rules import (
     ActivityRules,
-    closed_reason_text,
     judge,
     load_quotients,
     load_registrations,
@@ -57,6 +56,10 @@ class ActivityCell:
     pending_arrival: time | None
     pending_departure: time | None
     allowed: AllowedTimes | None
+    bookable_from: datetime | None = None
+    """Closed outside the booking window: the instant families may book the day from (the
+    period's opening, or the start of the day the horizon reaches it; `closed_text` says it in
+    words). None otherwise, and when the day's booking deadline comes first."""
 
 
 @dataclass(frozen=True)
@@ -237,7 +240,7 @@ def _activity_cell(
         colour=rules.colour,
         state=verdict.state,
         closed_reason=verdict.closed_reason,
-        closed_text=closed_reason_text(verdict.closed_reason) if verdict.closed_reason else None,
+        closed_text=verdict.closed_text,
         places_left=capacity.places_left if capacity is not None else None,
         capacity=capacity.capacity if capacity is not None else None,
         booking_deadline=verdict.booking_deadline,
@@ -249,4 +252,5 @@ def _activity_cell(
         pending_arrival=line.arrival if line is not None else None,
         pending_departure=line.departure if line is not None else None,
         allowed=rules.allowed_on(day),
+        bookable_from=verdict.opening.at if verdict.opening is not None else None,
     )

@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from famdesk.i18n import _
 from famdesk.models.enums import ReservationStatus
-from famdesk.services.activity_rules import ActivityRules, Registrations, closed_reason_text, judge
+from famdesk.services.activity_rules import ActivityRules, Registrations, judge
 from famdesk.services.draft import Draft, DraftLine, LineKind
 from famdesk.services.pricing import QuotientPeriod, quotient_on
 from famdesk.services.states import Capacity, CellState, ClosedReason
@@ -99,6 +99,15 @@ class Decision:
     closed_reason: ClosedReason | None = None
     """Why a booking was refused when its day is closed (not open, past, outside the window,
     not registered, deadline passed); None otherwise."""
+    arrival: time | None = None
+    departure: time | None = None
+    """The times the line is about: for a cancellation, those of the reservation it cancels
+    (given by `_cancel_or_change`; a cancel line carries none); else the line's own (a
+    booking, new times), filled in when not given."""
+
+    def __post_init__(self) -> None:
+        if self.line.kind is not LineKind.CANCEL and self.arrival is None and self.departure is None:
+            self.arrival, self.departure = self.line.arrival, self.line.departure
 
     @property
     def cost_cents(self) -> int:
@@ -181,9 +190,12 @@ def _cancel_or_change(world: World, index: int, line: DraftLine) -> Decision:
     if held is None:
         return Decision(index, line, Outcome.REFUSED, _("nothing booked that day"))
     verdict = _verdict(world, line, held)
+    # a cancellation tells the times it cancels (the recap's line, the movement)
+    cancelling = line.kind is LineKind.CANCEL
+    arrival, departure = (held.arrival, held.departure) if cancelling else (None, None)
     if not verdict.cancellable:
         return Decision(index, line, Outcome.REFUSED, _("cancellation deadline passed"),
-                        reservation_id=held.reservation_id)
+                        reservation_id=held.reservation_id, arrival=arrival, departure=departure)
     if line.kind is LineKind.CHANGE_TIMES:
         problem = world.rules[line.activity_id].times_problem(line.day, line.arrival, line.departure)
         if problem is not None:
@@ -192,7 +204,7 @@ def _cancel_or_change(world: World, index: int, line: DraftLine) -> Decision:
                         held.price_cents, held.reservation_id)
     book = world.days[(line.activity_id, line.day)]
     decision = Decision(index, line, Outcome.CANCELLED, None, held.price_cents, held.price_cents,
-                        held.reservation_id)
+                        held.reservation_id, arrival=arrival, departure=departure)
     del world.held[line.key]
     if held.status is ReservationStatus.WAITLISTED:
         book.waitlisted -= 1
@@ -220,7 +232,7 @@ def _book(world: World, index: int, line: DraftLine) -> Decision:
     verdict = _verdict(world, line, None)
     if verdict.state is CellState.CLOSED:
         assert verdict.closed_reason is not None
-        return Decision(index, line, Outcome.REFUSED, closed_reason_text(verdict.closed_reason),
+        return Decision(index, line, Outcome.REFUSED, verdict.closed_text,
                         closed_reason=verdict.closed_reason)
     problem = world.rules[line.activity_id].times_problem(line.day, line.arrival, line.departure)
     if problem is not None:

@@ -236,7 +236,7 @@ def test_a_draft_that_cancels_a_place_and_the_child_promoted_to_it(town):
 @pytest.mark.parametrize("claimed", [ReservationSource.DESK, ReservationSource.ANNUAL,
                                      ReservationSource.PORTAL])
 def test_a_caller_cannot_claim_where_its_request_comes_from(town, claimed):
-    with pytest.raises(ValidationError, match="only say that it is a copy"):
+    with pytest.raises(ValidationError, match="seulement indiquer qu.elle est une recopie"):
         do_confirm(town, town.martin, book(town.lea, town.alsh, WED), source=claimed)
     with pytest.raises(ValidationError):
         do_confirm(town, town.staff, book(town.lea, town.alsh, WED), source=claimed)

@@ -3,8 +3,11 @@
 Pure drawing — no model, no view, no widget: a test renders it into a `QImage`. Every state
 has its fill AND a glyph, a hatch or a badge (`theme.StateLook`); a pending request adds a
 dashed frame and a round badge (+ book, − cancel, ↻ new times); today's number sits in a
-disc; other months' days and past days are veiled. Glyphs come from the bundled DejaVu Sans,
-so they look the same on every PC; the hourglass and the padlock are drawn.
+disc; other months' days and past days are veiled. A cell tall and wide enough (a maximised
+window, a kiosk's full screen) also says until when its day can still be changed ("jusqu'au
+03/12 12:00"); a smaller one leaves that to the side panel, the tooltip and the day page.
+Glyphs come from the bundled DejaVu Sans, so they look the same on every PC; the hourglass
+and the padlock are drawn (`cell_icons`).
 """
 
 from __future__ import annotations
@@ -21,16 +24,16 @@ from PySide6.QtGui import (
     QFontDatabase,
     QImage,
     QPainter,
-    QPainterPath,
     QPen,
     QStaticText,
 )
 
 from famdesk.i18n import ngettext
 from famdesk.services.draft import LineKind
-from famdesk.services.month import DayCell
+from famdesk.services.month import ActivityCell, DayCell
 from famdesk.services.states import CellState
-from famdesk.ui.calendar.texts import shown_times, times_text
+from famdesk.ui.calendar.cell_icons import draw_hourglass, draw_padlock
+from famdesk.ui.calendar.texts import short_deadline_text, shown_times, times_text
 from famdesk.ui.theme import HATCH, HOURGLASS, CalendarPalette, StateLook
 
 log = logging.getLogger(__name__)
@@ -61,6 +64,12 @@ def glyph_family() -> str:
             log.warning("DejaVu Sans could not be loaded from %s", FONTS)
     return _family
 
+
+DEADLINE_MIN_HEIGHT = 80
+"""From this height a cell of the displayed month draws its deadline's short form (when it
+fits its width at DEADLINE_MIN_PIXELS at least): below, the glyph and the bottom line would
+crowd it."""
+DEADLINE_MIN_PIXELS = 10
 
 PAST_DIMMING = 0.8
 """A past day is veiled a little less than another month's day (the veil colour's alpha)."""
@@ -136,7 +145,7 @@ class _Kit:
             found.fill(Qt.GlobalColor.transparent)
             painter = QPainter(found)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-            draw = _hourglass if kind == HOURGLASS else _padlock
+            draw = draw_hourglass if kind == HOURGLASS else draw_padlock
             draw(painter, QPointF(side / 2, side / 2), size, colour)
             painter.end()
             self.icons[key] = found
@@ -204,41 +213,6 @@ def _draw_text(painter: QPainter, kit: _Kit, value: str, pixels: int, bold: bool
     painter.drawStaticText(QPointF(x, y), text)
 
 
-def _hourglass(painter: QPainter, centre: QPointF, size: float, ink: QColor) -> None:
-    w, h = size * 0.62, size
-    x0, x1 = centre.x() - w / 2, centre.x() + w / 2
-    y0, y1 = centre.y() - h / 2, centre.y() + h / 2
-    path = QPainterPath()
-    path.moveTo(x0, y0)
-    path.lineTo(x1, y0)
-    path.lineTo(centre.x() + w * 0.08, centre.y())
-    path.lineTo(x1, y1)
-    path.lineTo(x0, y1)
-    path.lineTo(centre.x() - w * 0.08, centre.y())
-    path.closeSubpath()
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(ink)
-    painter.drawPath(path)
-    bar = max(size * 0.09, 1.0)
-    painter.drawRect(QRectF(x0 - w * 0.12, y0 - bar, w * 1.24, bar))
-    painter.drawRect(QRectF(x0 - w * 0.12, y1, w * 1.24, bar))
-
-
-def _padlock(painter: QPainter, centre: QPointF, size: float, ink: QColor) -> None:
-    body = QRectF(centre.x() - size * 0.42, centre.y() - size * 0.05, size * 0.84, size * 0.55)
-    painter.setPen(QPen(ink, max(size * 0.13, 1.2)))
-    painter.setBrush(Qt.BrushStyle.NoBrush)
-    shackle = QRectF(centre.x() - size * 0.26, centre.y() - size * 0.5, size * 0.52, size * 0.75)
-    painter.drawArc(shackle, 0, 180 * 16)
-    painter.drawLine(QPointF(shackle.left(), shackle.center().y()),
-                     QPointF(shackle.left(), body.top()))
-    painter.drawLine(QPointF(shackle.right(), shackle.center().y()),
-                     QPointF(shackle.right(), body.top()))
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(ink)
-    painter.drawRoundedRect(body, size * 0.08, size * 0.08)
-
-
 def _glyph(painter: QPainter, kit: _Kit, look: StateLook, x: float, y: float, size: int,
            ink: QColor) -> None:
     if look.glyph == HOURGLASS:
@@ -246,6 +220,32 @@ def _glyph(painter: QPainter, kit: _Kit, look: StateLook, x: float, y: float, si
     elif look.glyph:
         painter.setPen(ink)
         _draw_text(painter, kit, look.glyph, size, True, x, y, CENTRE)
+
+
+def _caption(activity: ActivityCell) -> str:
+    """The bottom line of one activity's cell: its times, else its places on a limited day."""
+    caption = times_text(*shown_times(activity))
+    if not caption and activity.state is CellState.AVAILABLE and activity.places_left is not None:
+        caption = ngettext("{count} place", "{count} places", activity.places_left).format(
+            count=activity.places_left)
+    return caption
+
+
+def _deadline_caption(kit: _Kit, cell: DayCell, room: float, h: int,
+                      pixels: int) -> tuple[str, int] | None:
+    """The deadline's short form and its font size (`pixels` at most) when the cell draws it:
+    one activity, a day of the displayed month that can still be changed, a cell at least
+    DEADLINE_MIN_HEIGHT tall whose width `room` holds the text; else None."""
+    activity = cell.cell
+    if activity is None or not cell.in_month or h < DEADLINE_MIN_HEIGHT:
+        return None
+    text = short_deadline_text(activity)
+    if not text:
+        return None
+    for size in range(pixels, DEADLINE_MIN_PIXELS - 1, -1):
+        if kit.text(text, size).size().width() <= room:
+            return text, size
+    return None
 
 
 _HELD = frozenset({CellState.BOOKED, CellState.WAITLISTED, CellState.BOOKED_LOCKED,
@@ -282,8 +282,26 @@ def paint_day_cell(painter: QPainter, rect: QRect | QRectF, cell: DayCell,
     glyph_px = max(10, min(int(short * 0.42), 34))
     pad = max(2.0, short * 0.06)
 
-    # the state's glyph, a little below the middle
+    # one activity: times or places on the bottom line, and until when the day can be
+    # changed on it if it is free (no caption, no badge) or else just above; the glyph
+    # moves up to leave it room
+    activity = cell.cell
+    caption = _caption(activity) if activity is not None and h >= 40 and w >= 50 else ""
+    bottom_x, bottom_y = left + pad + 1, top + h - pad
     centre_x, centre_y = left + w / 2, top + h * 0.52
+    deadline = _deadline_caption(kit, cell, w - 2 * (pad + 1), h, small)
+    if deadline is not None:
+        text, pixels = deadline
+        deadline_bottom = bottom_y
+        if caption or look.waitlist_badge or look.padlock:
+            deadline_bottom -= kit.text(caption or "0", small).size().height() + 1
+        deadline_top = deadline_bottom - kit.text(text, pixels).size().height()
+        centre_y = (top + pad + deadline_top) / 2
+        glyph_px = min(glyph_px, int((deadline_top - top - pad) * 0.75))
+        painter.setPen(ink)
+        _draw_text(painter, kit, text, pixels, False, bottom_x, deadline_bottom, BOTTOM_LEFT)
+
+    # the state's glyph, a little below the middle (or above the deadline)
     _glyph(painter, kit, look, centre_x, centre_y, glyph_px, ink)
 
     # the day number; today's in a disc
@@ -302,15 +320,7 @@ def paint_day_cell(painter: QPainter, rect: QRect | QRectF, cell: DayCell,
         _draw_text(painter, kit, number, number_px, cell.in_month, corner_x, corner_y, TOP_LEFT)
 
     # bottom line: times or places (one activity), booked activities' colours (every one)
-    bottom_x, bottom_y = left + pad + 1, top + h - pad
-    activity = cell.cell
     if h >= 40 and w >= 50:
-        caption = ""
-        if activity is not None:
-            caption = times_text(*shown_times(activity))
-            if not caption and activity.state is CellState.AVAILABLE and activity.places_left is not None:
-                caption = ngettext("{count} place", "{count} places", activity.places_left).format(
-                    count=activity.places_left)
         if caption:
             painter.setPen(ink)
             _draw_text(painter, kit, caption, small, False, bottom_x, bottom_y, BOTTOM_LEFT)

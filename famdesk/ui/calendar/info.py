@@ -1,5 +1,7 @@
-"""'Activity information' beside the calendar: hours, places of the day in focus, allowed
-times by weekday, the rate, and what the chosen times cost."""
+"""'Activity information' beside the calendar: hours, places of the day in focus and until
+when it can be changed (or from when it can be booked), allowed times by weekday, the rate,
+and what the chosen times cost. On a kiosk, without a pointer to hover with, this panel is
+where a family reads the deadline of the day it moved to."""
 
 from __future__ import annotations
 
@@ -11,8 +13,14 @@ from famdesk.i18n import _, ngettext
 from famdesk.services.booking_info import ActivityInfo
 from famdesk.services.formatting import money
 from famdesk.services.month import DayCell
-from famdesk.services.states import CellState
-from famdesk.ui.calendar.texts import allowed_times_lines, hours_text, short_day_title, times_text
+from famdesk.services.states import CellState, ClosedReason
+from famdesk.ui.calendar.texts import (
+    allowed_times_lines,
+    deadline_sentence,
+    hours_text,
+    short_day_title,
+    times_text,
+)
 from famdesk.ui.calendar.time_dialog import times_cost_text
 
 
@@ -38,6 +46,23 @@ def places_line(cell: DayCell | None) -> str:
         day=day, count=left, capacity=activity.capacity)
 
 
+WINDOW = frozenset({ClosedReason.NOT_OPEN_YET, ClosedReason.BEYOND_HORIZON})
+
+
+def deadline_line(cell: DayCell | None) -> str:
+    """Until when the day in focus can be changed ("Modifiable jusqu'au jeudi 3 décembre à
+    12:00"), since when it no longer can ("Hors délai depuis le ..."), or, outside the booking
+    window, from when it can be booked ("Réservations ouvertes à partir du ..."). Nothing for
+    a day no deadline concerns: closed that day, past, not registered, or full with nothing
+    booked (`texts._deadline`)."""
+    activity = cell.cell if cell is not None else None
+    if activity is None:
+        return ""
+    if activity.state is CellState.CLOSED and activity.closed_reason in WINDOW and activity.closed_text:
+        return activity.closed_text[:1].upper() + activity.closed_text[1:]
+    return deadline_sentence(activity)
+
+
 class ActivityInfoWidget(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -48,6 +73,8 @@ class ActivityInfoWidget(QWidget):
         self.title_label.setObjectName("sectionTitle")
         self.hours_label = QLabel()
         self.places_label = QLabel()
+        self.deadline_label = QLabel()
+        self.deadline_label.setObjectName("dayDeadline")
         self.allowed_title = QLabel(_("Allowed times:"))
         self.allowed_label = QLabel()
         self.rate_label = QLabel()
@@ -56,8 +83,8 @@ class ActivityInfoWidget(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(3)
-        for label in (self.title_label, self.hours_label, self.places_label, self.allowed_title,
-                      self.allowed_label, self.rate_label, self.cost_label):
+        for label in (self.title_label, self.hours_label, self.places_label, self.deadline_label,
+                      self.allowed_title, self.allowed_label, self.rate_label, self.cost_label):
             label.setWordWrap(True)
             layout.addWidget(label)
         self.allowed_label.setIndent(10)
@@ -71,11 +98,15 @@ class ActivityInfoWidget(QWidget):
         lines = allowed_times_lines(info.allowed) if info else []
         self.allowed_label.setText("\n".join(lines))
         self.rate_label.setText(rate_text(info) if info else "")
+        if info is None:
+            self.set_day(None)
         self._refresh()
 
     def set_day(self, cell: DayCell | None) -> None:
         self.places_label.setText(places_line(cell))
-        self.places_label.setVisible(bool(self.places_label.text()))
+        self.deadline_label.setText(deadline_line(cell))
+        for label in (self.places_label, self.deadline_label):
+            label.setVisible(bool(label.text()))
 
     def set_times(self, times: tuple[time, time] | None) -> None:
         self._times = times

@@ -13,7 +13,7 @@ from famdesk.i18n import N_, _, ngettext
 from famdesk.services.draft import AllowedTimes, LineKind
 from famdesk.services.formatting import LOCALE, money
 from famdesk.services.month import ActivityCell, DayCell
-from famdesk.services.states import CANCELLABLE, HELD, CellState, ClosedReason, DayState
+from famdesk.services.states import BOOKABLE, CANCELLABLE, HELD, CellState, ClosedReason, DayState
 
 # The glossary's legend wording (translated where shown)
 CELL_LEGEND = {
@@ -110,6 +110,11 @@ def instant(when: datetime) -> str:
     return format_datetime(when, "d MMMM HH:mm", tzinfo=when.tzinfo, locale=LOCALE)
 
 
+def day_instant(when: datetime) -> str:
+    """'jeudi 3 décembre à 12:00' in the instant's own time zone."""
+    return _("{day} at {time}").format(day=short_day_title(when.date()), time=f"{when:%H:%M}")
+
+
 def times_text(arrival: time | None, departure: time | None) -> str:
     if arrival is None or departure is None:
         return ""
@@ -127,19 +132,53 @@ def places_text(cell: ActivityCell) -> str:
     return ngettext("{count} place left", "{count} places left", count).format(count=count)
 
 
-def deadline_text(cell: ActivityCell) -> str:
-    """ "can be changed until 14 December 12:00", "too late since ...", or "" (closed for
-    another reason than time)."""
+def _deadline(cell: ActivityCell) -> tuple[datetime, bool] | None:
+    """The deadline that matters to the family on this cell, and whether it is still ahead:
+    the cancellation deadline of a day held (ahead while cancellable); the booking deadline of
+    a day that can be booked (ahead), or closed because it passed (behind). None for a day
+    that no deadline would open anyway: closed for another reason, or FULL with nothing
+    booked (there is nothing to book or cancel before any deadline)."""
     if cell.state in HELD:
-        deadline = cell.cancellation_deadline
-        if cell.state in CANCELLABLE:
-            return _("can be changed until {when}").format(when=instant(deadline))
-        return _("too late since {when}").format(when=instant(deadline))
-    if cell.state is CellState.CLOSED:
-        if cell.closed_reason is ClosedReason.DEADLINE_PASSED:
-            return _("too late since {when}").format(when=instant(cell.booking_deadline))
+        return cell.cancellation_deadline, cell.state in CANCELLABLE
+    if cell.state in BOOKABLE:
+        return cell.booking_deadline, True
+    if cell.state is CellState.CLOSED and cell.closed_reason is ClosedReason.DEADLINE_PASSED:
+        return cell.booking_deadline, False
+    return None
+
+
+def deadline_text(cell: ActivityCell) -> str:
+    """ "can be changed until 14 December 12:00", "too late since ...", or "" (see
+    `_deadline`: a full day, or closed for another reason than time)."""
+    found = _deadline(cell)
+    if found is None:
         return ""
-    return _("can be changed until {when}").format(when=instant(cell.booking_deadline))
+    when, ahead = found
+    if ahead:
+        return _("can be changed until {when}").format(when=instant(when))
+    return _("too late since {when}").format(when=instant(when))
+
+
+def deadline_sentence(cell: ActivityCell) -> str:
+    """The side panel's line for the day in focus: "Can be changed until Thursday 3 December
+    at 12:00", "Too late since ...", or "" as `deadline_text`."""
+    found = _deadline(cell)
+    if found is None:
+        return ""
+    when, ahead = found
+    if ahead:
+        return _("Can be changed until {when}").format(when=day_instant(when))
+    return _("Too late since {when}").format(when=day_instant(when))
+
+
+def short_deadline_text(cell: ActivityCell) -> str:
+    """ "until 03/12 12:00": the short form the cell draws, only while the day can still be
+    changed (booked and cancellable, or open to booking); "" otherwise — a padlock, a hatch or
+    the full glyph already says the rest, and the tooltip gives the date."""
+    found = _deadline(cell)
+    if found is None or not found[1]:
+        return ""
+    return _("until {when}").format(when=f"{found[0]:%d/%m %H:%M}")
 
 
 def shown_times(cell: ActivityCell) -> tuple[time | None, time | None]:
