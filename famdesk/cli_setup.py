@@ -14,9 +14,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from famdesk.errors import ValidationError
 from famdesk.i18n import _
 
 EXIT_OK = 0
+OPTIONS = {"name": "--structure", "holiday_zone": "--zone", "timezone": "--timezone",
+           "login": "--admin", "display_name": "--name", "email": "--email"}
+"""The option that gave each field, to say which one a refusal is about."""
 
 
 def add_setup_parser(commands: Any, database: argparse.ArgumentParser) -> None:
@@ -50,6 +54,12 @@ def cmd_setup(args: argparse.Namespace) -> int:
         with UnitOfWork(ctx.db, write=True) as uow:  # refused once a manager exists
             done = set_up_town(uow, ctx.clock, args.structure, args.zone, args.admin, args.name,
                                args.email, args.timezone, terminal=ctx.terminal)
+    except ValidationError as exc:
+        option = OPTIONS.get(exc.field or "")
+        if option is None:
+            raise
+        raise ValidationError(_("{option}: {message}").format(option=option, message=exc.message),
+                              field=exc.field) from None
     finally:
         ctx.close()
     print(_("The structure “{name}” is created in {url}.").format(

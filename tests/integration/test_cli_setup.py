@@ -90,11 +90,14 @@ def test_bad_input_is_refused_in_french_and_makes_nothing(capsys, tmp_path):
     code, out, err = famdesk(capsys, "setup", "--structure", "Mairie de Bellecombe", "--zone",
                              "D", "--admin", "gestion", "--database", url)
     assert (code, out) == (1, [])
-    assert err == "famdesk : La zone de vacances scolaires est A, B ou C.\n"
+    assert err == "famdesk : --zone : La zone de vacances scolaires est A, B ou C.\n"
 
     code, out, err = famdesk(capsys, "setup", "--structure", "Mairie de Bellecombe", "--zone",
                              "C", "--admin", "x", "--database", url)
-    assert code == 1 and err.startswith("famdesk : Un identifiant compte de 2 à 64 lettres")
+    assert code == 1 and err.startswith("famdesk : --admin : Un identifiant compte de 2 à 64")
+    code, out, err = famdesk(capsys, "setup", "--structure", "   ", "--zone", "A", "--admin",
+                             "gestion", "--database", f"sqlite:///{tmp_path / 'mairie.db'}")
+    assert (code, err) == (1, "famdesk : --structure : Ce champ est obligatoire.\n")
     assert counts(tmp_path / "mairie.db")[:2] == (0, 0)
 
 
