@@ -24,47 +24,28 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from famdesk.bootstrap import open_context
 from famdesk.clock import FixedClock
 from famdesk.secrets import MemorySecretStore
-from famdesk.services.demo import DEMO_PASSWORD, build_demo
 from famdesk.services.first_run import set_up_town
 from famdesk.services.uow import UnitOfWork
 from famdesk.ui.admin import AdminPanel
 from famdesk.ui.admin.account_dialogs import AccountPasswordDialog
-from famdesk.ui.app import create_application, install_qt_translations
+from famdesk.ui.gateway import LocalGateway
 from famdesk.ui.runner import SyncRunner
 from famdesk.ui.shell import AppShell
-from famdesk.ui.theme import apply_theme
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from screenshots_admin import NOW, TODAY, Gateway, Photographer  # noqa: E402
+from screenshots_admin import (  # noqa: E402
+    NOW,
+    Photographer,
+    demo_admin_panel,
+    photographer,
+)
 
 
 def main(out: Path) -> int:
-    out.mkdir(parents=True, exist_ok=True)
-    app = create_application(["famdesk"])
-    install_qt_translations(app, "fr")
-    apply_theme(app)
-    photo = Photographer(app, out)
+    photo = photographer(out)
     with tempfile.TemporaryDirectory() as folder:
-        ctx = open_context(f"sqlite:///{folder}/demo.db", clock=FixedClock(NOW),
-                           secrets=MemorySecretStore())
-        build_demo(ctx, today=TODAY, reset=False)
-        gateway = Gateway(ctx)
-        runner = SyncRunner()
-        box: dict = {}
-        runner.submit(gateway.login("admin", DEMO_PASSWORD), lambda s: box.setdefault("s", s),
-                      print)
-        town = next(s.id for s in box["s"].structures if s.name.startswith("Mairie"))
-        panel = AdminPanel(gateway, runner)
-        panel.resize(1320, 820)
-        panel.set_structure(town)
-        panel.show()
-        panel.ensure_loaded()
-        try:
-            photograph(app, photo, panel)
-        finally:
-            panel.clear()
-            gateway.close()
-            ctx.close()
+        with demo_admin_panel(folder) as panel:
+            photograph(photo.app, photo, panel)
         first_run(photo, folder)
     return 0
 
@@ -75,7 +56,7 @@ def first_run(photo: Photographer, folder: str) -> None:
     with UnitOfWork(ctx.db, write=True) as uow:
         done = set_up_town(uow, ctx.clock, "Mairie de Bellecombe", "A", "nroussel",
                            "Nathalie Roussel", "enfance@bellecombe.fr")
-    gateway = Gateway(ctx)
+    gateway = LocalGateway(ctx)
     shell = AppShell(gateway, SyncRunner())
     shell.start()
     try:

@@ -17,6 +17,8 @@ from __future__ import annotations
 import gc
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -31,17 +33,11 @@ from famdesk.services.demo import DEMO_PASSWORD, build_demo
 from famdesk.ui.admin import AdminPanel
 from famdesk.ui.app import create_application, install_qt_translations
 from famdesk.ui.gateway import LocalGateway
-from famdesk.ui.gateway_admin import AdminGatewayMixin
-from famdesk.ui.gateway_admin_import import AdminImportGatewayMixin
 from famdesk.ui.runner import SyncRunner
 from famdesk.ui.theme import apply_theme
 
 TODAY = date(2026, 11, 27)
 NOW = datetime.combine(TODAY, time(10, 0), tzinfo=ZoneInfo("Europe/Paris"))
-
-
-class Gateway(LocalGateway, AdminGatewayMixin, AdminImportGatewayMixin):
-    """`LocalGateway` with the back office (a no-op once gateway.py composes it)."""
 
 
 def settle(app: QApplication) -> None:
@@ -71,33 +67,45 @@ def choose(combo, text: str) -> None:  # type: ignore[no-untyped-def]
     combo.setCurrentIndex(position)
 
 
-def main(out: Path) -> int:
+def photographer(out: Path) -> Photographer:
+    """Qt in French with famdesk's theme, photographing into `out`."""
     out.mkdir(parents=True, exist_ok=True)
     app = create_application(["famdesk"])
     install_qt_translations(app, "fr")
     apply_theme(app)
-    photo = Photographer(app, out)
-    with tempfile.TemporaryDirectory() as folder:
-        ctx = open_context(f"sqlite:///{folder}/demo.db", clock=FixedClock(NOW),
-                           secrets=MemorySecretStore())
-        build_demo(ctx, today=TODAY, reset=False)
-        gateway = Gateway(ctx)
-        runner = SyncRunner()
-        box: dict = {}
-        runner.submit(gateway.login("admin", DEMO_PASSWORD), lambda s: box.setdefault("s", s),
-                      print)
-        town = next(s.id for s in box["s"].structures if s.name.startswith("Mairie"))
-        panel = AdminPanel(gateway, runner)
-        panel.resize(1320, 820)
-        panel.set_structure(town)
-        panel.show()
-        panel.ensure_loaded()
-        try:
-            photograph(photo, panel)
-        finally:
-            panel.clear()
-            gateway.close()
-            ctx.close()
+    return Photographer(app, out)
+
+
+@contextmanager
+def demo_admin_panel(folder: str) -> Iterator[AdminPanel]:
+    """"Paramétrage" of the demo town (its database in `folder`) as its manager sees it,
+    shown at 1320x820 on the town hall's structure; closed with its database after."""
+    ctx = open_context(f"sqlite:///{folder}/demo.db", clock=FixedClock(NOW),
+                       secrets=MemorySecretStore())
+    build_demo(ctx, today=TODAY, reset=False)
+    gateway = LocalGateway(ctx)
+    runner = SyncRunner()
+    box: dict = {}
+    runner.submit(gateway.login("admin", DEMO_PASSWORD), lambda s: box.setdefault("s", s),
+                  print)
+    town = next(s.id for s in box["s"].structures if s.name.startswith("Mairie"))
+    panel = AdminPanel(gateway, runner)
+    panel.resize(1320, 820)
+    panel.set_structure(town)
+    panel.show()
+    panel.ensure_loaded()
+    try:
+        yield panel
+    finally:
+        panel.clear()
+        gateway.close()
+        ctx.close()
+
+
+def main(out: Path) -> int:
+    photo = photographer(out)
+    with tempfile.TemporaryDirectory() as folder, demo_admin_panel(folder) as panel:
+        photograph(photo, panel)
     return 0
 
 
