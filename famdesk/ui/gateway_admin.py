@@ -13,6 +13,7 @@ services read the SMTP password's presence from (and store it in) `ctx.secrets`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Protocol, TypeVar
 from zoneinfo import ZoneInfo
@@ -43,7 +44,11 @@ from famdesk.services.backoffice import (
     WalletRow,
 )
 from famdesk.services.capacity import Keep
-from famdesk.ui.gateway_admin_accounts import AdminAccountsGateway, AdminAccountsGatewayMixin
+from famdesk.ui.gateway_admin_accounts import (
+    AdminAccountsGateway,
+    AdminAccountsGatewayMixin,
+    with_structures,
+)
 from famdesk.ui.gateway_admin_import import AdminImportGateway
 
 if TYPE_CHECKING:
@@ -179,10 +184,16 @@ class AdminGatewayMixin(AdminAccountsGatewayMixin):
 
     async def save_structure(self, structure_id: int, name: str, holiday_zone: str,
                              kiosk_idle_seconds: int) -> StructureSettings:
+        """The session knows the structure's new name, as after a new login."""
         ctx = self._ctx
-        return await self._change(lambda uow, s: service.save_structure(
+        saved = await self._change(lambda uow, s: service.save_structure(
             uow, ctx.clock, s, structure_id, name, holiday_zone, kiosk_idle_seconds,
             secrets=ctx.secrets, terminal=ctx.terminal))
+        if self._session is not None:
+            self._session = with_structures(self._session, (
+                replace(choice, name=saved.name) if choice.id == saved.id else choice
+                for choice in self._session.structures))
+        return saved
 
     async def save_smtp(self, structure_id: int, form: SmtpForm) -> StructureSettings:
         ctx = self._ctx

@@ -105,11 +105,14 @@ class SyncedAdminMixin(SyncedAdminAccountsMixin):
 
     async def save_structure(self, structure_id: int, name: str, holiday_zone: str,
                              kiosk_idle_seconds: int) -> StructureSettings:
+        """The session is asked again: it knows the structure's new name."""
         body = self._message(StructureRequest, name=name, holiday_zone=holiday_zone,
                              kiosk_idle_seconds=kiosk_idle_seconds)
-        return await self._call(  # type: ignore[no-any-return]
+        saved: StructureSettings = await self._call(
             "PUT", paths.STRUCTURE_SETTINGS.format(structure_id=structure_id), StructureSettings,
             body=body)
+        await self._refresh_session()
+        return saved
 
     async def save_smtp(self, structure_id: int, form: SmtpForm) -> StructureSettings:
         """The password goes to the server's secret store (`SmtpForm.password`: None keeps it)."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import logging
-from dataclasses import replace
 from typing import TypeVar, cast
 
 from PySide6.QtCore import Qt, Signal
@@ -154,8 +153,8 @@ class MainWindow(QMainWindow):
         if self.admin_panel is not None:
             self.tabs.addTab(self.admin_panel, _("Settings"))
             self.admin_panel.settings_changed.connect(self._on_admin_panel_settings_changed)
-            self.admin_panel.structure_renamed.connect(self._on_admin_panel_structure_renamed)
-            self.admin_panel.structure_created.connect(self._on_admin_panel_structure_created)
+            self.admin_panel.structure_renamed.connect(self._on_admin_panel_structures_changed)
+            self.admin_panel.structure_created.connect(self._on_admin_panel_structures_changed)
         self.profile_panel = ProfilePanel(gateway, runner)  # type: ignore[arg-type]
         self.tabs.addTab(self.profile_panel, _("Profile"))
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
@@ -342,23 +341,9 @@ class MainWindow(QMainWindow):
                 lambda page: self._on_home_loaded(request, page),
                 lambda exc: self._on_home_failed(request, exc)))
 
-    def _on_admin_panel_structure_renamed(self, structure_id: int, name: str) -> None:
-        """The header, the structure list and the transmission's list show the new name."""
-        if self._session is not None:
-            self._session = replace(self._session, structures=tuple(
-                replace(choice, name=name) if choice.id == structure_id else choice
-                for choice in self._session.structures))
-        index = self.structure_combo.findData(structure_id)
-        if index >= 0:
-            self.structure_combo.setItemText(index, name)
-        if self.structure_combo.count() == 1:
-            self.structure_label.setText(name)
-        if self.transmission_dialog is not None and not self.transmission_dialog.isVisible():
-            self.transmission_dialog.deleteLater()
-            self.transmission_dialog = None  # made again with the new names
-
-    def _on_admin_panel_structure_created(self, _structure_id: int, _name: str) -> None:
-        """The structure list offers the new structure (the gateway's session has it)."""
+    def _on_admin_panel_structures_changed(self, _structure_id: int, _name: str) -> None:
+        """A structure renamed or made: the header, its structure list (the current one kept)
+        and the transmission's list show the gateway's session, which knows it."""
         session = self._gateway.session
         if session is None or self._session is None:
             return

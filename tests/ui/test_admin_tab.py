@@ -96,3 +96,28 @@ def test_a_new_structure_is_offered_at_the_top_of_the_window(qtbot, sqlite_url, 
     finally:
         gateway.close()
         town.ctx.close()
+
+
+def test_a_structure_renamed_then_another_made_keeps_its_new_name(qtbot, sqlite_url, clock,
+                                                                   sync_runner):
+    town = build_town(sqlite_url, clock)
+    manager(town)
+    gateway = LocalGateway(town.ctx)
+    try:
+        session = run(gateway.login("gestion", PASSWORD))
+        window = MainWindow(gateway, sync_runner, session)
+        qtbot.addWidget(window)
+        window.tabs.setCurrentWidget(window.admin_panel)
+        card = window.admin_panel.structure_section.structure_card
+        card.name_edit.setText("Mairie de Testville-sur-Mer")
+        card.submit()
+        assert "Mairie de Testville-sur-Mer" in [s.name for s in gateway.session.structures]
+
+        made = run(gateway.add_structure(window.current_structure_id(), "Centre des Pins", "C"))
+        window.admin_panel.structure_created.emit(made.id, made.name)
+        combo = window.structure_combo
+        names = [combo.itemText(i) for i in range(combo.count())]
+        assert "Mairie de Testville-sur-Mer" in names and "Mairie de Testville" not in names
+    finally:
+        gateway.close()
+        town.ctx.close()
