@@ -15,6 +15,9 @@ class SecretStore(Protocol):
     def set(self, name: str, value: str) -> None: ...
     def delete(self, name: str) -> None: ...
     def backend_name(self) -> str: ...
+    def usable(self) -> bool:
+        """False where nothing can be kept (no keyring on this computer)."""
+        ...
 
 
 class KeyringSecretStore:
@@ -72,3 +75,6 @@ class MemorySecretStore:
 
     def backend_name(self) -> str:
         return "memory"
+
+    def usable(self) -> bool:
+        return True

@@ -95,7 +95,7 @@ def run_self_check(secrets: SecretStore) -> list[CheckResult]:
             results.append(CheckResult(name, True, probe()))
         except Exception as exc:  # every failure becomes one clear line
             results.append(CheckResult(name, False, f"{type(exc).__name__}: {exc}"))
-    usable = getattr(secrets, "usable", lambda: True)()
+    usable = secrets.usable()
     results.append(CheckResult(
         _("keyring backend"), usable, secrets.backend_name() if usable else _(
             "none: the mail server's and the database's passwords, a kiosk's token and a "
