@@ -161,11 +161,11 @@ class HistoryView:
 
     @property
     def period_name(self) -> str:
-        """For a file's name: "2026-10" for a month, "2026" for a year, else first_last."""
+        """For a file's name: `period_name` of its month or year, else first_last."""
         if len(self.months) == 1:
-            return f"{self.months[0].year}-{self.months[0].month:02d}"
+            return period_name(self.months[0].year, self.months[0].month)
         if self.first == date(self.first.year, 1, 1) and self.last == date(self.first.year, 12, 31):
-            return str(self.first.year)
+            return period_name(self.first.year, None)
         return f"{self.first.isoformat()}_{self.last.isoformat()}"
 
     @property
@@ -175,6 +175,11 @@ class HistoryView:
         if self.first == date(self.first.year, 1, 1) and self.last == date(self.first.year, 12, 31):
             return _("Year {year}").format(year=self.first.year)
         return _("{first} to {last}").format(first=self.months[0].title, last=self.months[-1].title)
+
+
+def period_name(year: int, month: int | None) -> str:
+    """A month or a year in a file's name: "2026-10", "2026"."""
+    return f"{year}-{month:02d}" if month else str(year)
 
 
 def consumption_kind_text(kind: LedgerKind) -> str:

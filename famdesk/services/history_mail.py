@@ -23,7 +23,11 @@ from famdesk.services.histories import HistoryView, history
 from famdesk.services.online_checkout import family_email
 from famdesk.services.outbox import Attachment, MailerFactory
 from famdesk.services.recovery import mask_email
-from famdesk.services.reports.history_pdf import consumption_history_pdf, payment_history_pdf
+from famdesk.services.reports.history_pdf import (
+    consumption_history_pdf,
+    history_file_name,
+    payment_history_pdf,
+)
 from famdesk.services.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -70,9 +74,9 @@ def history_files(view: HistoryView, printed_at: datetime) -> tuple[Attachment, 
     """The two PDFs of the period, named as the desk saves them."""
     period = view.period_name
     return (
-        Attachment(_("consumption-history-{period}.pdf").format(period=period), PDF,
+        Attachment(history_file_name(period, consumptions=True), PDF,
                    consumption_history_pdf(view, printed_at)),
-        Attachment(_("payment-history-{period}.pdf").format(period=period), PDF,
+        Attachment(history_file_name(period, consumptions=False), PDF,
                    payment_history_pdf(view, printed_at)),
     )
 

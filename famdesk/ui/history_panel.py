@@ -25,8 +25,9 @@ from PySide6.QtWidgets import QWidget
 
 from famdesk.i18n import _
 from famdesk.services.formatting import money
-from famdesk.services.histories import HistoryView, PaymentLine, month_title
+from famdesk.services.histories import HistoryView, PaymentLine, month_title, period_name
 from famdesk.services.payments import PaymentReceipt
+from famdesk.services.reports.history_pdf import history_file_name
 from famdesk.ui.cancel_payment_dialog import CancelPaymentDialog
 from famdesk.ui.errors import present_error
 from famdesk.ui.gateway_money import ExportFormat, HistoryDocument, MoneyGateway
@@ -221,16 +222,15 @@ class HistoryPanel(MoneyPanelState, HistoryLayout):
         return self._month
 
     def _period_name(self) -> str:
-        year, month = self._period()
-        return f"{year}-{month:02d}" if month else str(year)
+        return period_name(*self._period())
 
     def _on_print_button_clicked(self) -> None:
         if self._structure_id is None or self.view is None:
             return
         document = (HistoryDocument.CONSUMPTIONS if self.tabs.currentIndex() == 0
                     else HistoryDocument.PAYMENTS)
-        name = (_("consumption-history-{period}.pdf") if document is HistoryDocument.CONSUMPTIONS
-                else _("payment-history-{period}.pdf")).format(period=self._period_name())
+        name = history_file_name(self._period_name(),
+                                 consumptions=document is HistoryDocument.CONSUMPTIONS)
         structure_id, family_id, (year, month) = self._structure_id, self.family_id, self._period()
         self.delivery.deliver(
             lambda: self._gateway.history_pdf(structure_id, family_id, year, month, document),

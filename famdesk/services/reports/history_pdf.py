@@ -88,3 +88,10 @@ def consumption_history_pdf(view: HistoryView, printed_at: datetime) -> bytes:
 def payment_history_pdf(view: HistoryView, printed_at: datetime) -> bytes:
     """'Historique des règlements' of the view's period, month by month."""
     return _document(view, printed_at, _("Payment history"), consumptions=False)
+
+
+def history_file_name(period: str, *, consumptions: bool) -> str:
+    """The PDF's file name, as the desk saves it and a kiosk's e-mail attaches it."""
+    template = (_("consumption-history-{period}.pdf") if consumptions
+                else _("payment-history-{period}.pdf"))
+    return template.format(period=period)
